@@ -1,0 +1,58 @@
+# `make run` serves the shop with demo data; `make test` runs every test. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: install install-dev run serve test test-postgres audit bench translations extract-messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d storefront/translations
+
+install: $(VENV)/.installed translations
+
+install-dev: install $(VENV)/.installed-dev node_modules/.installed
+
+## Serve the shop at http://$(HOST):$(PORT), creating the database and demo data on first run.
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load --if-empty
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## Run the whole test suite (SQLite, or PostgreSQL when TEST_DATABASE_URL is set).
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lighthouse and the Nu HTML checker against a running instance (see README).
+audit: install-dev
+	$(BIN)/python -m bench.audit
+
+## The national-scale benchmark on PostgreSQL (see README).
+bench: install-dev
+	$(BIN)/python -m bench.run
+
+## After changing user-facing strings: refresh the message catalogues, then translate what is new.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o storefront/translations/messages.pot .
+	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) node_modules instance

@@ -1,0 +1,119 @@
+"""The OCOP Quảng Ngãi storefront: application factory."""
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+
+from . import i18n, pagecache
+from .config import DEFAULT_SECRET, INSTANCE_DIR, config_from_environment
+from .extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR),
+                instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config_from_environment() if config is None else config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    _refuse_default_secret_in_production(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    pagecache.init_app(app)
+    _register_models()
+    _register_blueprints(app)
+    _register_commands(app)
+    _register_request_hooks(app)
+    app.jinja_env.globals["asset_url"] = asset_url
+    return app
+
+
+def _refuse_default_secret_in_production(app):
+    if app.config.get("IS_PRODUCTION"):
+        secret = app.config.get("SECRET_KEY")
+        if not secret or secret == DEFAULT_SECRET or len(secret) < 32:
+            raise RuntimeError("Production needs SECRET_KEY set to a random value of 32 characters or more.")
+
+
+def _register_models():
+    from .accounts import models as _accounts  # noqa: F401  (tables for migrations)
+    from .areas.models import Area
+    from .catalog.models import CraftVillage, Producer, Product, ProductImage
+    from .certification.models import Certificate
+    from .locator.models import SalesPoint
+    from .demo import models as _demo  # noqa: F401
+    from .media.models import MediaImage
+
+    pagecache.watch(Area, CraftVillage, Producer, Product, ProductImage, Certificate, SalesPoint, MediaImage)
+
+
+def _register_blueprints(app):
+    from .catalog.api import bp as catalog_api
+    from .catalog.views import bp as catalog
+    from .locator.views import bp as locator
+    from .media.views import bp as media
+    from .reports.views import api as reports_api
+    from .reports.views import bp as reports
+    from .site.views import bp as site
+    from .site.views import init_error_handlers, plain as site_plain
+
+    for blueprint in (site, site_plain, catalog, catalog_api, reports, reports_api, locator, media):
+        app.register_blueprint(blueprint)
+    init_error_handlers(app)
+
+
+def _register_commands(app):
+    from .accounts.cli import user_cli
+    from .demo.cli import demo_cli
+
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_cli)
+
+
+def _register_request_hooks(app):
+    from .accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @app.after_request
+    def commit_and_secure(response):
+        # The one commit of a request: operations only stage their changes.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        return response
+
+
+def asset_url(filename: str) -> str:
+    """A static file's URL with its content hash, so it can be cached for a year."""
+    return url_for("static", filename=filename, v=_asset_hash(current_app.static_folder, filename))
+
+
+@cache
+def _asset_hash(folder: str, filename: str) -> str:
+    return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:12]

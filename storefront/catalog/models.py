@@ -1,0 +1,148 @@
+"""Producers (chủ thể OCOP), their products, and the products' photos."""
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..areas.models import Area
+from ..clock import utcnow
+from ..extensions import db, enum_column
+from ..media.models import MediaImage
+
+
+class ProducerType(enum.StrEnum):
+    ENTERPRISE = "enterprise"
+    COOPERATIVE = "cooperative"
+    COOPERATIVE_GROUP = "cooperative_group"
+    HOUSEHOLD = "household"
+
+
+class ProductGroup(enum.IntEnum):
+    """The six OCOP product groups of Decision 148/QĐ-TTg."""
+
+    FOOD = 1
+    DRINKS = 2
+    HERBS = 3
+    HANDICRAFTS = 4
+    ORNAMENTALS = 5
+    TOURISM = 6
+
+    @property
+    def is_visited_not_shipped(self) -> bool:
+        return self is ProductGroup.TOURISM
+
+
+# Sub-groups by group, as Decision 148 divides them (codes are stored on the product).
+SUBGROUPS: dict[ProductGroup, tuple[str, ...]] = {
+    ProductGroup.FOOD: ("fresh", "raw_processed", "processed", "seasonings"),
+    ProductGroup.DRINKS: ("alcoholic", "non_alcoholic"),
+    ProductGroup.HERBS: ("functional_food", "herbal_cosmetics", "essential_oils", "herbal_medicine"),
+    ProductGroup.HANDICRAFTS: ("weaving_brocade", "wood_bamboo", "ceramics", "decorative"),
+    ProductGroup.ORNAMENTALS: ("flowers", "ornamental_plants", "ornamental_animals"),
+    ProductGroup.TOURISM: ("community_tourism", "eco_tourism", "tourist_site"),
+}
+
+
+class CraftVillage(db.Model):
+    """A làng nghề: products tied to one are a priority of the programme."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    description_vi: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str | None] = mapped_column(Text)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+
+    area: Mapped[Area] = relationship()
+
+
+class Producer(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[ProducerType] = mapped_column(enum_column(ProducerType), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(300))
+    story_vi: Mapped[str] = mapped_column(Text, default="")
+    story_en: Mapped[str | None] = mapped_column(Text)
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("media_image.id"))
+    craft_village_id: Mapped[int | None] = mapped_column(ForeignKey("craft_village.id"))
+    sells_through_modern_channels: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    area: Mapped[Area] = relationship()
+    logo: Mapped[MediaImage | None] = relationship()
+    craft_village: Mapped[CraftVillage | None] = relationship()
+    products: Mapped[list["Product"]] = relationship(back_populates="producer", order_by="Product.name_vi")
+
+    def __repr__(self):
+        return f"<Producer {self.slug}>"
+
+
+class Product(db.Model):
+    __table_args__ = (
+        CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint('"group" BETWEEN 1 AND 6', name="group_in_range"),
+        # Tourism products (group 6) are visited, never shipped.
+        CheckConstraint('NOT ("group" = 6 AND shippable)', name="tourism_not_shippable"),
+        Index("ix_product_listing", "is_published", "group"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id"), index=True)
+    group: Mapped[int]
+    subgroup: Mapped[str] = mapped_column(String(40))
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    summary_vi: Mapped[str] = mapped_column(String(400), default="")
+    summary_en: Mapped[str | None] = mapped_column(String(400))
+    description_vi: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str | None] = mapped_column(Text)
+    story_vi: Mapped[str] = mapped_column(Text, default="")
+    story_en: Mapped[str | None] = mapped_column(Text)
+    heritage_vi: Mapped[str] = mapped_column(Text, default="")
+    heritage_en: Mapped[str | None] = mapped_column(Text)
+    # Whole đồng; none for a place that is visited free of charge.
+    price: Mapped[int | None] = mapped_column(index=True)
+    unit_vi: Mapped[str] = mapped_column(String(80), default="")
+    unit_en: Mapped[str | None] = mapped_column(String(80))
+    stock: Mapped[int] = mapped_column(default=0)
+    sold_online: Mapped[bool] = mapped_column(default=False)
+    shippable: Mapped[bool] = mapped_column(default=True)
+    is_published: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    producer: Mapped[Producer] = relationship(back_populates="products")
+    images: Mapped[list["ProductImage"]] = relationship(
+        back_populates="product", order_by="ProductImage.position", cascade="all, delete-orphan")
+
+    @property
+    def product_group(self) -> ProductGroup:
+        return ProductGroup(self.group)
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    def __repr__(self):
+        return f"<Product {self.slug}>"
+
+
+class ProductImage(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("media_image.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    alt_vi: Mapped[str] = mapped_column(String(300))
+    alt_en: Mapped[str | None] = mapped_column(String(300))
+
+    product: Mapped[Product] = relationship(back_populates="images")
+    image: Mapped[MediaImage] = relationship(lazy="joined")

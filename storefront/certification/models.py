@@ -1,0 +1,90 @@
+"""OCOP certificates. Whether one is valid is derived from its dates when read, never stored."""
+import enum
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..catalog.models import Product
+from ..clock import add_months, local_date, utcnow
+from ..extensions import db, enum_column
+
+VALIDITY_MONTHS = 36
+CERTIFIED_STARS = (3, 4, 5)
+# Lowest score of each star level (Decision 148/QĐ-TTg).
+STAR_THRESHOLDS = ((5, 90), (4, 70), (3, 50), (2, 30), (1, 0))
+
+
+def stars_for_score(score: int) -> int:
+    for stars, lowest in STAR_THRESHOLDS:
+        if score >= lowest:
+            return stars
+    raise ValueError(f"score out of range: {score}")
+
+
+def default_valid_until(decision_date: date) -> date:
+    """Last day of validity: 36 months from the certifying decision."""
+    return add_months(decision_date, VALIDITY_MONTHS) - timedelta(days=1)
+
+
+class CertificationLevel(enum.StrEnum):
+    CENTRAL = "central"
+    PROVINCE = "province"
+    DISTRICT = "district"  # certified 3★ until June 2025
+
+
+class CertificateStatus(enum.StrEnum):
+    VALID = "valid"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+class Certificate(db.Model):
+    __table_args__ = (
+        CheckConstraint("stars IN (3, 4, 5)", name="certified_stars"),
+        CheckConstraint(
+            "(stars = 3 AND score BETWEEN 50 AND 69) OR (stars = 4 AND score BETWEEN 70 AND 89)"
+            " OR (stars = 5 AND score BETWEEN 90 AND 100)", name="score_matches_stars"),
+        CheckConstraint("valid_until >= valid_from", name="validity_ordered"),
+        UniqueConstraint("authority", "number", name="uq_certificate_authority_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
+    # Free text: no national numbering scheme exists; unique per issuing authority.
+    number: Mapped[str] = mapped_column(String(60))
+    stars: Mapped[int]
+    score: Mapped[int]
+    decision_number: Mapped[str] = mapped_column(String(60))
+    decision_date: Mapped[date]
+    authority: Mapped[str] = mapped_column(String(200))
+    level: Mapped[CertificationLevel] = mapped_column(enum_column(CertificationLevel))
+    valid_from: Mapped[date] = mapped_column(index=True)
+    valid_until: Mapped[date] = mapped_column(index=True)
+    revoked_at: Mapped[datetime | None]
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped[Product] = relationship(backref=db.backref(
+        "certificates", order_by="Certificate.decision_date.desc()", cascade="all, delete-orphan"))
+
+    @property
+    def revoked_on(self) -> date | None:
+        return local_date(self.revoked_at) if self.revoked_at else None
+
+    def status_on(self, day: date) -> CertificateStatus:
+        """Must agree with queries.valid_on, which says the same in SQL."""
+        if self.revoked_at is not None and self.revoked_on <= day:
+            return CertificateStatus.REVOKED
+        if day < self.valid_from:
+            return CertificateStatus.NOT_YET_VALID
+        if day > self.valid_until:
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID
+
+    def days_left_on(self, day: date) -> int:
+        return (self.valid_until - day).days
+
+    def __repr__(self):
+        return f"<Certificate {self.number} {self.stars}★>"

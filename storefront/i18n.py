@@ -1,0 +1,76 @@
+"""Two languages: Vietnamese at /…, English at /en/…, and the formatting both share."""
+from flask import Blueprint, current_app, g, request, url_for
+from flask_babel import get_locale
+
+from .clock import to_local
+
+DEFAULT_LANG = "vi"
+
+
+class LocalizedBlueprint(Blueprint):
+    """A blueprint whose every page exists once per language: `/x` in Vietnamese, `/en/x` in English."""
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+        defaults = dict(options.pop("defaults", None) or {})
+        super().add_url_rule(rule, endpoint, view_func,
+                             defaults={**defaults, "lang": DEFAULT_LANG}, **options)
+        if defaults:
+            options["defaults"] = defaults
+        super().add_url_rule("/<any(en):lang>" + rule, endpoint, view_func, **options)
+
+
+def current_lang() -> str:
+    return g.get("lang") or DEFAULT_LANG
+
+
+def select_locale():
+    return current_lang()
+
+
+def pull_lang(endpoint, values):
+    if values is not None and "lang" in values:
+        g.lang = values.pop("lang")
+
+
+def push_lang(endpoint, values):
+    if "lang" in values or not endpoint:
+        return
+    if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        values["lang"] = current_lang()
+
+
+def url_in(lang: str, endpoint=None, **values) -> str:
+    """The URL of this page (or `endpoint`) in `lang`, keeping its query string."""
+    if endpoint is None:
+        endpoint = request.endpoint
+        values = {**(request.view_args or {}), **request.args.to_dict(), **values}
+    return url_for(endpoint, lang=lang, **values)
+
+
+def localized(obj, field: str) -> str:
+    """A bilingual column's text in the current language, falling back to Vietnamese."""
+    if str(get_locale() or DEFAULT_LANG) == "en":
+        english = getattr(obj, f"{field}_en", None)
+        if english:
+            return english
+    return getattr(obj, f"{field}_vi") or ""
+
+
+def format_vnd(amount: int) -> str:
+    """Whole đồng, written the Vietnamese way in both languages: 185.000 ₫."""
+    return f"{amount:,}".replace(",", ".") + "\u00a0₫"
+
+
+def format_date(day) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def format_datetime(moment) -> str:
+    return to_local(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def init_app(app):
+    app.url_value_preprocessor(pull_lang)
+    app.url_defaults(push_lang)
+    app.jinja_env.globals.update(current_lang=current_lang, url_in=url_in, localized=localized)
+    app.jinja_env.filters.update(vnd=format_vnd, date_vn=format_date, datetime_vn=format_datetime)

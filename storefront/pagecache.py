@@ -1,0 +1,106 @@
+"""Rendered public pages, kept per worker process until the public content changes.
+
+A page is stored under (content version, today's date, URL). The content version is a counter in
+the database that the same transaction bumps whenever it changes a watched model, so every worker
+sees a change at its next request and a rolled-back change invalidates nothing. Today's date is in
+the key because certification is derived from dates: a certificate that expires overnight changes
+the pages with no write at all.
+"""
+import threading
+from collections import OrderedDict
+from functools import wraps
+
+from flask import current_app, request
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .clock import today
+from .extensions import db
+
+_watched: tuple[type, ...] = ()
+
+
+class ContentVersion(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+def watch(*models: type) -> None:
+    """Changes to these models (in any request, command or job) invalidate every cached page."""
+    global _watched
+    _watched = tuple(dict.fromkeys(_watched + models))
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_version(session, _flush_context):
+    if not _watched:
+        return
+    changed = session.new | session.dirty | session.deleted
+    if any(isinstance(obj, _watched) for obj in changed):
+        bumped = session.connection().execute(
+            update(ContentVersion).where(ContentVersion.id == 1)
+            .values(version=ContentVersion.version + 1))
+        if bumped.rowcount == 0:
+            session.connection().execute(ContentVersion.__table__.insert().values(id=1, version=1))
+
+
+def current_version() -> int:
+    return db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
+
+
+class PageCache:
+    def __init__(self, size: int):
+        self.size = size
+        self._pages: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key, page) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+def init_app(app) -> None:
+    app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SIZE"])
+
+
+def _cacheable_request() -> bool:
+    # A visitor with a session (signed in, or a cart) may see a page made for them alone.
+    return request.method == "GET" and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+
+
+def cached_page(view):
+    """Serve a public, visitor-independent GET page from the cache; store it when it is a 200."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        cache: PageCache = current_app.extensions["page_cache"]
+        if cache.size <= 0 or not _cacheable_request():
+            return view(*args, **kwargs)
+        key = (current_version(), today(), request.full_path)
+        page = cache.get(key)
+        if page is None:
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code != 200 or response.direct_passthrough:
+                return response
+            page = (response.get_data(), response.mimetype, dict(response.headers))
+            cache.put(key, page)
+        body, mimetype, headers = page
+        response = current_app.response_class(body, mimetype=mimetype)
+        response.headers.update({k: v for k, v in headers.items() if k != "Content-Length"})
+        return response
+
+    return wrapper

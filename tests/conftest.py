@@ -1,0 +1,155 @@
+"""Fixtures: one app per session, an empty database per test, factories that return callables."""
+import itertools
+import os
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from storefront import create_app
+from storefront.areas.models import Area, AreaKind, AreaLevel
+from storefront.catalog.models import Producer, ProducerType, Product
+from storefront.certification.models import Certificate, CertificationLevel, default_valid_until
+from storefront.clock import today
+from storefront.config import TestConfig
+from storefront.extensions import db
+from storefront.locator.models import Funding, SalesPoint
+from storefront.pagecache import ContentVersion
+
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+ON_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(type("Config", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+    }))
+    with app.app_context():
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.session.commit()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def database(app):
+    """An empty database for every test, inside an application context."""
+    with app.app_context():
+        db.session.add(ContentVersion(id=1, version=0))
+        db.session.commit()
+        yield db
+        db.session.rollback()
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if ON_POSTGRES:
+                connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                                        + " RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(text(f'DELETE FROM "{table}"'))
+        app.extensions["page_cache"].clear()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture
+def make_area():
+    def make(name=None, level=AreaLevel.COMMUNE, kind=None, parent=None):
+        number = next(_sequence)
+        if level == AreaLevel.COMMUNE and parent is None:
+            parent = make(level=AreaLevel.FORMER_DISTRICT)
+        area = Area(name=name or f"Area {number}", slug=f"area-{number}", level=level,
+                    kind=kind or {AreaLevel.PROVINCE: AreaKind.PROVINCE,
+                                  AreaLevel.FORMER_DISTRICT: AreaKind.DISTRICT,
+                                  AreaLevel.COMMUNE: AreaKind.COMMUNE}[level],
+                    parent=parent)
+        db.session.add(area)
+        db.session.flush()
+        return area
+    return make
+
+
+@pytest.fixture
+def make_producer(make_area):
+    def make(name=None, type=ProducerType.COOPERATIVE, area=None, **fields):
+        number = next(_sequence)
+        producer = Producer(name=name or f"Producer {number}", slug=f"producer-{number}", type=type,
+                            area=area or make_area(), story_vi=fields.pop("story_vi", "Câu chuyện."),
+                            **fields)
+        db.session.add(producer)
+        db.session.flush()
+        return producer
+    return make
+
+
+@pytest.fixture
+def make_certificate():
+    def make(product, stars=3, score=None, decision_date=None, valid_until=None, revoked_at=None, **fields):
+        number = next(_sequence)
+        decision_date = decision_date or today() - timedelta(days=100)
+        certificate = Certificate(
+            product=product, number=f"OCOP-{number}", stars=stars,
+            score=score if score is not None else {3: 60, 4: 80, 5: 95}[stars],
+            decision_number=f"{number}/QĐ-UBND", decision_date=decision_date,
+            authority="UBND tỉnh Quảng Ngãi", level=CertificationLevel.PROVINCE,
+            valid_from=decision_date, valid_until=valid_until or default_valid_until(decision_date),
+            revoked_at=revoked_at, **fields)
+        db.session.add(certificate)
+        db.session.flush()
+        return certificate
+    return make
+
+
+@pytest.fixture
+def make_product(make_producer, make_certificate):
+    """A published product; certified with `stars` unless stars=None."""
+    def make(name_vi=None, stars=3, producer=None, group=1, price=100_000, stock=10, **fields):
+        number = next(_sequence)
+        product = Product(
+            slug=fields.pop("slug", f"product-{number}"), name_vi=name_vi or f"Sản phẩm {number}",
+            name_en=fields.pop("name_en", f"Product {number}"),
+            producer=producer or make_producer(), group=group, subgroup=fields.pop("subgroup", "processed"),
+            price=price, stock=stock, unit_vi=fields.pop("unit_vi", "Hộp 500 g"),
+            shippable=fields.pop("shippable", group != 6), **fields)
+        db.session.add(product)
+        db.session.flush()
+        if stars is not None:
+            make_certificate(product, stars=stars)
+        return product
+    return make
+
+
+@pytest.fixture
+def make_sales_point(make_area):
+    def make(name_vi=None, funding=Funding.STATE_SUPPORTED, area=None, **fields):
+        number = next(_sequence)
+        point = SalesPoint(slug=f"point-{number}", name_vi=name_vi or f"Điểm bán {number}",
+                           address=fields.pop("address", "1 Lê Lợi"), area=area or make_area(),
+                           latitude=fields.pop("latitude", 15.12), longitude=fields.pop("longitude", 108.8),
+                           funding=funding, **fields)
+        db.session.add(point)
+        db.session.flush()
+        return point
+    return make
+
+
+@pytest.fixture
+def on_day():
+    """A date `days` from today in Quảng Ngãi."""
+    return lambda days=0: today() + timedelta(days=days)
+
+
