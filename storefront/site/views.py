@@ -27,6 +27,12 @@ def home():
     )
 
 
+@plain.route("/healthz/live")
+def live():
+    """The process answers; touches nothing else (the benchmark's baseline route, too)."""
+    return current_app.response_class("ok\n", mimetype="text/plain")
+
+
 @plain.route("/healthz")
 def healthz():
     try:
