@@ -1,12 +1,10 @@
 """The OCOP Quảng Ngãi storefront: application factory."""
-import hashlib
 import os
-from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask
 
-from . import i18n, pagecache
+from . import i18n, pagecache, templating
 from .config import DEFAULT_SECRET, INSTANCE_DIR, config_from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -24,7 +22,8 @@ CONTENT_SECURITY_POLICY = (
 def create_app(config=None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR),
                 instance_path=str(INSTANCE_DIR))
-    app.config.from_object(config_from_environment() if config is None else config)
+    # `config`: a configuration class, or a dict of overrides on the environment's configuration.
+    app.config.from_object(config if isinstance(config, type) else config_from_environment())
     if isinstance(config, dict):
         app.config.update(config)
     _refuse_default_secret_in_production(app)
@@ -41,7 +40,7 @@ def create_app(config=None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     _register_request_hooks(app)
-    app.jinja_env.globals["asset_url"] = asset_url
+    templating.init_app(app)
     return app
 
 
@@ -107,13 +106,3 @@ def _register_request_hooks(app):
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         return response
-
-
-def asset_url(filename: str) -> str:
-    """A static file's URL with its content hash, so it can be cached for a year."""
-    return url_for("static", filename=filename, v=_asset_hash(current_app.static_folder, filename))
-
-
-@cache
-def _asset_hash(folder: str, filename: str) -> str:
-    return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:12]

@@ -39,12 +39,13 @@ def push_lang(endpoint, values):
         values["lang"] = current_lang()
 
 
-def url_in(lang: str, endpoint=None, **values) -> str:
-    """The URL of this page (or `endpoint`) in `lang`, keeping its query string."""
-    if endpoint is None:
-        endpoint = request.endpoint
-        values = {**(request.view_args or {}), **request.args.to_dict(), **values}
-    return url_for(endpoint, lang=lang, **values)
+def url_in(lang: str, **values) -> str | None:
+    """This page's URL in `lang`, keeping its query string; None for a page that has no languages."""
+    endpoint = request.endpoint
+    if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        return None
+    return url_for(endpoint, lang=lang, **(request.view_args or {}), **request.args.to_dict(flat=False),
+                   **values)
 
 
 def localized(obj, field: str) -> str:

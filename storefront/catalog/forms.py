@@ -9,6 +9,9 @@ SORTS = ("featured", "price_asc", "price_desc", "newest", "name")
 MAX_PRICE = 1_000_000_000
 MAX_PAGE = 10_000
 MAX_VALUE_LENGTH = 100
+# Other parameters (utm_source…) are ignored, not refused: links shared on social networks carry them.
+PARAMETERS = {"stars", "group", "district", "type", "online", "min_price", "max_price", "sort", "page",
+              "per_page"}
 
 
 class BadFilter(ValueError):
@@ -32,7 +35,7 @@ class CatalogueFilters:
     def parse(cls, args: MultiDict, district_slugs, per_page: int = 24,
               max_per_page: int = 100) -> "CatalogueFilters":
         for name, value in args.items(multi=True):
-            if len(value) > MAX_VALUE_LENGTH:
+            if name in PARAMETERS and len(value) > MAX_VALUE_LENGTH:
                 raise BadFilter(name)
         filters = cls(
             stars=_choices(args, "stars", {"3": 3, "4": 4, "5": 5}),

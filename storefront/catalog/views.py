@@ -5,7 +5,8 @@ from ..i18n import LocalizedBlueprint
 from ..pagecache import cached_page
 from . import queries
 from .forms import BadFilter, CatalogueFilters
-from .models import SUBGROUPS, ProducerType, ProductGroup
+from .models import ProducerType, ProductGroup
+from .structured_data import product_json_ld
 
 bp = LocalizedBlueprint("catalog", __name__)
 
@@ -39,7 +40,7 @@ def product(slug):
     if details is None:
         abort(404)
     return render_template("storefront/catalog/product.html", details=details, product=details.product,
-                           subgroups=SUBGROUPS)
+                           json_ld=product_json_ld(details))
 
 
 @bp.route("/producers/<slug>")

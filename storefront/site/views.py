@@ -68,7 +68,9 @@ def handle_http_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return jsonify(error=error.name, message=error.description, status=error.code), error.code
     template = f"errors/{error.code}.html" if error.code in (400, 404, 500) else "errors/generic.html"
-    return render_template(template, error=error), error.code
+    # Only a message written for the user (abort(400, description=…)), never werkzeug's default text.
+    message = error.description if error.description != type(error).description else None
+    return render_template(template, error=error, message=message), error.code
 
 
 def handle_unexpected_error(error: Exception):

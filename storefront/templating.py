@@ -1,0 +1,73 @@
+"""Helpers the templates call: asset and image URLs, query-string edits, the demo notice."""
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+from flask import current_app, request, url_for
+from markupsafe import Markup
+from sqlalchemy import exists, select
+
+from . import labels
+from .demo.models import DemoDataset
+from .extensions import db
+
+
+def asset_url(filename: str) -> str:
+    """A static file's URL with its content hash, so it can be cached for a year."""
+    return url_for("static", filename=filename, v=_asset_hash(current_app.static_folder, filename))
+
+
+@cache
+def _asset_hash(folder: str, filename: str) -> str:
+    return hashlib.sha256((Path(folder) / filename).read_bytes()).hexdigest()[:12]
+
+
+def rendition_url(image, width: int) -> str:
+    return url_for("media.rendition", prefix=image.key[:2], key=image.key, width=width)
+
+
+def srcset(image) -> str:
+    return ", ".join(f"{rendition_url(image, w)} {w}w" for w in image.widths)
+
+
+def default_rendition(image, wanted: int = 640) -> int:
+    fitting = [w for w in image.widths if w <= wanted]
+    return fitting[-1] if fitting else image.widths[0]
+
+
+def query_with(**changes) -> str:
+    """This page's URL with some query parameters replaced (None removes one); lists repeat a key."""
+    args = request.args.to_dict(flat=False)
+    for name, value in changes.items():
+        if value is None or value == []:
+            args.pop(name, None)
+        else:
+            args[name] = value if isinstance(value, list) else [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def query_without(name: str, value) -> str:
+    """This page's URL with one value of a repeated filter removed, back on page 1."""
+    remaining = [v for v in request.args.getlist(name) if v != str(value)]
+    return query_with(**{name: remaining, "page": None})
+
+
+def format_paragraphs(text: str) -> Markup:
+    """Plain text typed by people (blank lines between paragraphs) as escaped HTML paragraphs."""
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text or "") if part.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(part) for part in paragraphs)
+
+
+def demo_loaded() -> bool:
+    return bool(db.session.scalar(select(exists().where(DemoDataset.id.isnot(None)))))
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(
+        asset_url=asset_url, rendition_url=rendition_url, srcset=srcset,
+        default_rendition=default_rendition, query_with=query_with, query_without=query_without,
+        demo_loaded=demo_loaded, **labels.template_globals())
+    app.jinja_env.filters["format_paragraphs"] = format_paragraphs
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
