@@ -2,7 +2,8 @@
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, abort, request
+from werkzeug.routing import BaseConverter
 
 from . import i18n, pagecache, templating
 from .config import DEFAULT_SECRET, INSTANCE_DIR, config_from_environment
@@ -19,11 +20,18 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+class SlugConverter(BaseConverter):
+    """Lower-case ASCII words joined by hyphens: anything else in a slug position is a 404."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
 def create_app(config=None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR),
                 instance_path=str(INSTANCE_DIR))
     # `config`: a configuration class, or a dict of overrides on the environment's configuration.
     app.config.from_object(config if isinstance(config, type) else config_from_environment())
+    app.url_map.converters["slug"] = SlugConverter
     if isinstance(config, dict):
         app.config.update(config)
     _refuse_default_secret_in_production(app)
@@ -92,6 +100,12 @@ def _register_request_hooks(app):
     @login_manager.user_loader
     def load_user(user_id):
         return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text column can hold NUL (PostgreSQL refuses it): such input is malformed, not a query.
+        if any("\x00" in value for value in request.args.values()):
+            abort(400)
 
     @app.after_request
     def commit_and_secure(response):

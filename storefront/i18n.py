@@ -1,6 +1,6 @@
 """Two languages: Vietnamese at /…, English at /en/…, and the formatting both share."""
 from flask import Blueprint, current_app, g, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 from .clock import to_local
 
@@ -27,9 +27,18 @@ def select_locale():
     return current_lang()
 
 
+def set_lang(lang: str) -> None:
+    g.lang = lang if lang in ("vi", "en") else DEFAULT_LANG
+    refresh()  # Flask-Babel caches the locale in the app context, which may outlive a request
+
+
+def lang_from_path(path: str) -> str:
+    """The language of a URL that matched no page (a 404), judged by its prefix."""
+    return "en" if path == "/en" or path.startswith("/en/") else DEFAULT_LANG
+
+
 def pull_lang(endpoint, values):
-    if values is not None and "lang" in values:
-        g.lang = values.pop("lang")
+    set_lang((values or {}).pop("lang", DEFAULT_LANG))
 
 
 def push_lang(endpoint, values):

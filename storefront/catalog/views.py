@@ -33,7 +33,7 @@ def products():
                            producer_types=list(ProducerType))
 
 
-@bp.route("/products/<slug>")
+@bp.route("/products/<slug:slug>")
 @cached_page
 def product(slug):
     details = queries.product_details(slug)
@@ -43,7 +43,7 @@ def product(slug):
                            json_ld=product_json_ld(details))
 
 
-@bp.route("/producers/<slug>")
+@bp.route("/producers/<slug:slug>")
 @cached_page
 def producer(slug):
     producer, cards = queries.producer_with_products(slug)

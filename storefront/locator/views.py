@@ -13,7 +13,7 @@ def sales_points():
     return render_template("storefront/locator/sales_points.html", points=queries.published_sales_points())
 
 
-@bp.route("/sales-points/<slug>")
+@bp.route("/sales-points/<slug:slug>")
 @cached_page
 def sales_point(slug):
     point = queries.sales_point_by_slug(slug)

@@ -1,12 +1,12 @@
 """Site-wide pages: home, health, robots, sitemap, and the error pages."""
-from flask import (Blueprint, current_app, g, jsonify, render_template, request, url_for)
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..catalog import queries as catalog
 from ..catalog.models import ProductGroup
 from ..extensions import db
-from ..i18n import LocalizedBlueprint
+from ..i18n import LocalizedBlueprint, lang_from_path, set_lang
 from ..pagecache import cached_page
 from ..reports.queries import province_figures
 
@@ -62,8 +62,7 @@ def sitemap():
 
 
 def handle_http_error(error: HTTPException):
-    if request.path.startswith("/en/") or request.path == "/en":
-        g.lang = "en"
+    set_lang(lang_from_path(request.path))
     db.session.rollback()
     if request.path.startswith("/api/"):
         return jsonify(error=error.name, message=error.description, status=error.code), error.code

@@ -1,0 +1,77 @@
+"""Cached pages follow the content: a committed change shows at once, a rolled-back one never counts."""
+from datetime import timedelta
+
+import pytest
+
+from storefront.clock import today
+from storefront.extensions import db
+from storefront.pagecache import PageCache, current_version
+
+
+@pytest.fixture
+def page_cache(app):
+    cache = PageCache(size=50)
+    previous = app.extensions["page_cache"]
+    app.extensions["page_cache"] = cache
+    yield cache
+    app.extensions["page_cache"] = previous
+
+
+def test_a_committed_change_to_a_product_shows_on_the_next_view(client, page_cache, make_product):
+    product = make_product(name_vi="Kẹo gương")
+    db.session.commit()
+    assert "Kẹo gương" in client.get("/products").get_data(as_text=True)
+    product.name_vi = "Kẹo gương Thi Phổ"
+    db.session.commit()
+    assert "Kẹo gương Thi Phổ" in client.get("/products").get_data(as_text=True)
+
+
+def test_a_rolled_back_change_does_not_invalidate(page_cache, make_product):
+    make_product()
+    db.session.commit()
+    before = current_version()
+    make_product()
+    db.session.flush()
+    db.session.rollback()
+    assert current_version() == before
+
+
+def test_the_cache_serves_repeat_views_and_is_bounded(client, page_cache, make_product):
+    make_product()
+    db.session.commit()
+    first = client.get("/products?sort=name")
+    second = client.get("/products?sort=name")
+    assert first.get_data() == second.get_data()
+    assert second.headers["Content-Security-Policy"]
+    for page in range(1, 80):
+        client.get(f"/products?x={page}")
+    assert len(page_cache._pages) <= 50
+
+
+def test_a_visitor_with_a_session_is_never_served_a_shared_page(client, page_cache, make_product):
+    make_product()
+    db.session.commit()
+    client.get("/products")
+    client.set_cookie("session", "someone")
+    assert len(page_cache._pages) == 1
+    client.get("/products?sort=name")
+    assert len(page_cache._pages) == 1
+
+
+def test_errors_are_not_cached(client, page_cache):
+    assert client.get("/products?stars=9").status_code == 400
+    assert client.get("/products/none").status_code == 404
+    assert len(page_cache._pages) == 0
+
+
+def test_a_certificate_expiring_overnight_changes_the_page_without_any_write(
+        client, page_cache, make_product, make_certificate, monkeypatch):
+    product = make_product(stars=None)
+    make_certificate(product, stars=4, valid_until=today())
+    db.session.commit()
+    assert product.slug in client.get("/products").get_data(as_text=True)
+
+    tomorrow = today() + timedelta(days=1)
+    for module in ("storefront.pagecache", "storefront.certification.queries", "storefront.catalog.queries"):
+        monkeypatch.setattr(f"{module}.today", lambda: tomorrow)
+    assert product.slug not in client.get("/products").get_data(as_text=True)
