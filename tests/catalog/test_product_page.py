@@ -117,3 +117,21 @@ def test_the_producer_page_tells_the_story_and_lists_only_certified_products(
     html = client.get(f"/producers/{producer.slug}").get_data(as_text=True)
     assert "Ba thế hệ trồng tỏi trên cát biển." in html
     assert shown.slug in html and hidden.slug not in html
+
+
+def test_a_product_page_with_its_styles_and_scripts_weighs_under_100_kb(client, make_product, make_producer):
+    producer = make_producer(story_vi="Câu chuyện dài. " * 200)
+    product = make_product(producer=producer, description_vi="Mô tả. " * 300, story_vi="Chuyện. " * 300,
+                           heritage_vi="Di sản. " * 300)
+    for _ in range(4):
+        make_product(producer=producer)
+    db.session.commit()
+    html = client.get(f"/products/{product.slug}").get_data(as_text=True)
+    assets = re.findall(r'(?:href|src)="(/static/[^"?]+)\?v=', html)
+    assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
+    total = len(html.encode())
+    for asset in {a for a in assets if a.endswith((".css", ".js"))}:
+        response = client.get(asset)
+        total += len(response.get_data())
+        response.close()
+    assert total < 100 * 1024
