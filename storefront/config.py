@@ -25,6 +25,8 @@ class Config:
     PRODUCTS_PER_PAGE = 24
     # Rendered public pages kept per worker process (0 turns the page cache off).
     PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "2000"))
+    # Seconds a worker trusts its cached pages before checking for changes made by other workers.
+    PAGE_CACHE_VERSION_TTL = float(os.environ.get("PAGE_CACHE_VERSION_TTL", "1.0"))
     SEND_FILE_MAX_AGE_DEFAULT = 31536000
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -1,12 +1,15 @@
 """Rendered public pages, kept per worker process until the public content changes.
 
 A page is stored under (content version, today's date, URL). The content version is a counter in
-the database that the same transaction bumps whenever it changes a watched model, so every worker
-sees a change at its next request and a rolled-back change invalidates nothing. Today's date is in
-the key because certification is derived from dates: a certificate that expires overnight changes
-the pages with no write at all.
+the database that the same transaction bumps whenever it changes a watched model, so a rolled-back
+change invalidates nothing. A worker reads the counter again after its own commits that changed
+content, and otherwise at most once every PAGE_CACHE_VERSION_TTL seconds: a change made through
+another worker shows within that time, and a cached page costs no database round trip. Today's date
+is in the key because certification is derived from dates: a certificate that expires overnight
+changes the pages with no write at all.
 """
 import threading
+import time
 from collections import OrderedDict
 from functools import wraps
 
@@ -18,6 +21,8 @@ from .clock import today
 from .extensions import db
 
 _watched: tuple[type, ...] = ()
+# Counts this process's commits that changed watched content: a cache that saw another count rereads.
+_local_change_count = 0
 
 
 class ContentVersion(db.Model):
@@ -37,6 +42,7 @@ def _bump_version(session, _flush_context):
         return
     changed = session.new | session.dirty | session.deleted
     if any(isinstance(obj, _watched) for obj in changed):
+        session.info["content_changed"] = True
         bumped = session.connection().execute(
             update(ContentVersion).where(ContentVersion.id == 1)
             .values(version=ContentVersion.version + 1))
@@ -44,15 +50,41 @@ def _bump_version(session, _flush_context):
             session.connection().execute(ContentVersion.__table__.insert().values(id=1, version=1))
 
 
+@event.listens_for(Session, "after_commit")
+def _note_local_change(session):
+    global _local_change_count
+    if session.info.pop("content_changed", False):
+        _local_change_count += 1
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_change(session):
+    session.info.pop("content_changed", None)
+
+
 def current_version() -> int:
     return db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
 
 
 class PageCache:
-    def __init__(self, size: int):
+    def __init__(self, size: int, version_ttl: float = 1.0):
         self.size = size
+        self.version_ttl = version_ttl
         self._pages: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._version = None
+        self._version_read_at = 0.0
+        self._version_change_count = -1
+
+    def version(self) -> int:
+        """The content version, read from the database only when it may have changed."""
+        now = time.monotonic()
+        if (self._version is None or now - self._version_read_at >= self.version_ttl
+                or self._version_change_count != _local_change_count):
+            self._version_change_count = _local_change_count
+            self._version = current_version()
+            self._version_read_at = now
+        return self._version
 
     def get(self, key):
         with self._lock:
@@ -71,10 +103,12 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+            self._version = None
 
 
 def init_app(app) -> None:
-    app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SIZE"])
+    app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SIZE"],
+                                             app.config["PAGE_CACHE_VERSION_TTL"])
 
 
 def _cacheable_request() -> bool:
@@ -90,7 +124,7 @@ def cached_page(view):
         cache: PageCache = current_app.extensions["page_cache"]
         if cache.size <= 0 or not _cacheable_request():
             return view(*args, **kwargs)
-        key = (current_version(), today(), request.full_path)
+        key = (cache.version(), today(), request.full_path)
         page = cache.get(key)
         if page is None:
             response = current_app.make_response(view(*args, **kwargs))

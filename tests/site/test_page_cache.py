@@ -1,7 +1,9 @@
 """Cached pages follow the content: a committed change shows at once, a rolled-back one never counts."""
+import time
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from storefront.clock import today
 from storefront.extensions import db
@@ -75,3 +77,21 @@ def test_a_certificate_expiring_overnight_changes_the_page_without_any_write(
     for module in ("storefront.pagecache", "storefront.certification.queries", "storefront.catalog.queries"):
         monkeypatch.setattr(f"{module}.today", lambda: tomorrow)
     assert product.slug not in client.get("/products").get_data(as_text=True)
+
+
+def test_a_change_made_by_another_worker_shows_once_the_version_is_rechecked(
+        client, page_cache, make_product, monkeypatch):
+    product = make_product(name_vi="Muối Sa Huỳnh")
+    db.session.commit()
+    assert "Muối Sa Huỳnh" in client.get("/products").get_data(as_text=True)
+
+    # Another worker's transaction: the rows and the version change, this process commits nothing.
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE product SET name_vi = 'Muối hạt Sa Huỳnh' WHERE id = :id"),
+                           {"id": product.id})
+        connection.execute(text("UPDATE content_version SET version = version + 1"))
+    assert "Muối hạt Sa Huỳnh" not in client.get("/products").get_data(as_text=True)
+
+    clock = time.monotonic() + page_cache.version_ttl
+    monkeypatch.setattr("storefront.pagecache.time.monotonic", lambda: clock)
+    assert "Muối hạt Sa Huỳnh" in client.get("/products").get_data(as_text=True)
