@@ -75,6 +75,7 @@ class PageCache:
         self._version = None
         self._version_read_at = 0.0
         self._version_change_count = -1
+        self._derived: dict[str, tuple] = {}
 
     def version(self) -> int:
         """The content version, read from the database only when it may have changed."""
@@ -85,6 +86,17 @@ class PageCache:
             self._version = current_version()
             self._version_read_at = now
         return self._version
+
+    def derived(self, name: str, build):
+        """A value computed from the public content (a read model), rebuilt when the content or the day
+        changes; whatever the page cache's size, so callers may rely on it."""
+        key = (self.version(), today())
+        known = self._derived.get(name)
+        if known is not None and known[0] == key:
+            return known[1]
+        value = build()
+        self._derived[name] = (key, value)
+        return value
 
     def get(self, key):
         with self._lock:
@@ -103,6 +115,7 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+            self._derived.clear()
             self._version = None
 
 
@@ -114,6 +127,10 @@ def init_app(app) -> None:
 def _cacheable_request() -> bool:
     # A visitor with a session (signed in, or a cart) may see a page made for them alone.
     return request.method == "GET" and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+
+
+def derived(name: str, build):
+    return current_app.extensions["page_cache"].derived(name, build)
 
 
 def cached_page(view):

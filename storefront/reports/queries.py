@@ -10,6 +10,7 @@ from ..certification.queries import certified_products
 from ..clock import today
 from ..extensions import db
 from ..locator.models import Funding, SalesPoint
+from ..pagecache import derived
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class ProvinceFigures:
         figures["as_of"] = self.as_of.isoformat()
         figures["certified_by_stars"] = {str(k): v for k, v in self.certified_by_stars.items()}
         return figures
+
+
+def todays_figures() -> ProvinceFigures:
+    """Today's figures, computed once per content change and day by each worker."""
+    return derived("reports.figures", province_figures)
 
 
 def province_figures(day: date | None = None) -> ProvinceFigures:

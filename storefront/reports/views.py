@@ -2,7 +2,7 @@ from flask import Blueprint, jsonify, render_template
 
 from ..i18n import LocalizedBlueprint
 from ..pagecache import cached_page
-from .queries import province_figures
+from .queries import todays_figures
 
 bp = LocalizedBlueprint("reports", __name__)
 api = Blueprint("reports_api", __name__, url_prefix="/api/v1")
@@ -11,10 +11,10 @@ api = Blueprint("reports_api", __name__, url_prefix="/api/v1")
 @bp.route("/ocop-in-figures")
 @cached_page
 def figures():
-    return render_template("storefront/reports/figures.html", figures=province_figures())
+    return render_template("storefront/reports/figures.html", figures=todays_figures())
 
 
 @api.route("/stats")
 @cached_page
 def stats():
-    return jsonify(province_figures().as_json())
+    return jsonify(todays_figures().as_json())

@@ -8,7 +8,7 @@ from ..catalog.models import ProductGroup
 from ..extensions import db
 from ..i18n import LocalizedBlueprint, lang_from_path, set_lang
 from ..pagecache import cached_page
-from ..reports.queries import province_figures
+from ..reports.queries import todays_figures
 
 bp = LocalizedBlueprint("site", __name__)
 plain = Blueprint("site_plain", __name__)
@@ -23,7 +23,7 @@ def home():
         groups=list(ProductGroup),
         group_counts=catalog.group_counts(),
         producers=catalog.producers_with_stories(limit=3),
-        figures=province_figures(),
+        figures=todays_figures(),
     )
 
 

@@ -67,15 +67,13 @@ def test_errors_are_not_cached(client, page_cache):
 
 
 def test_a_certificate_expiring_overnight_changes_the_page_without_any_write(
-        client, page_cache, make_product, make_certificate, monkeypatch):
+        client, page_cache, make_product, make_certificate, travel_to):
     product = make_product(stars=None)
     make_certificate(product, stars=4, valid_until=today())
     db.session.commit()
     assert product.slug in client.get("/products").get_data(as_text=True)
 
-    tomorrow = today() + timedelta(days=1)
-    for module in ("storefront.pagecache", "storefront.certification.queries", "storefront.catalog.queries"):
-        monkeypatch.setattr(f"{module}.today", lambda: tomorrow)
+    travel_to(today() + timedelta(days=1))
     assert product.slug not in client.get("/products").get_data(as_text=True)
 
 

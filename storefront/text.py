@@ -1,0 +1,18 @@
+"""Vietnamese text as people type it: NFC, and folded (no tone marks, đ → d) for matching and sorting."""
+import unicodedata
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """"Nước mắm Đức Phổ" → "nuoc mam duc pho". NFD leaves đ whole, so it is mapped by hand."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped.replace("đ", "d"))
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Alphabetical order a Vietnamese reader expects: Đ with D, accented letters with their base."""
+    return fold(text), nfc(text)
