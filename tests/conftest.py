@@ -16,6 +16,8 @@ from storefront.extensions import db
 from storefront.locator.models import Funding, SalesPoint
 from storefront.pagecache import ContentVersion
 
+pytest_plugins = ["clock_fixture"]
+
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
 
