@@ -155,3 +155,98 @@ def on_day():
     return lambda days=0: today() + timedelta(days=days)
 
 
+# --- demo catalogue (shared by page and browser tests) ---
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """A second app on its own database, built by the migrations and loaded once by `flask demo load`.
+
+    Shared by every test that asks for it, so tests read it and never change it. Its database is a
+    temporary SQLite file, or on PostgreSQL a database named after the test database plus "_demo".
+    """
+    import warnings
+
+    from flask_migrate import upgrade
+
+    folder = tmp_path_factory.mktemp("demo")
+    database_url = _recreated_demo_database() if ON_POSTGRES else f"sqlite:///{folder / 'demo.db'}"
+    app = create_app(type("DemoConfig", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MEDIA_ROOT": str(folder / "media"),
+        "PAGE_CACHE_SIZE": 0,
+    }))
+    logging_before = _logging_state()
+    try:
+        with app.app_context(), warnings.catch_warnings():
+            # migrations/env.py still tries Flask-SQLAlchemy's deprecated get_engine() first.
+            warnings.filterwarnings("ignore", "'get_engine' is deprecated", DeprecationWarning)
+            upgrade()
+    finally:
+        _restore_logging(logging_before)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if ON_POSTGRES:
+        _drop_demo_database()
+
+
+def _demo_database_name() -> str:
+    from sqlalchemy.engine import make_url
+
+    return f"{make_url(DATABASE_URL).database}_demo"
+
+
+def _server_connection():
+    """An autocommit connection to the test database's server, where databases can be made and dropped."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(DATABASE_URL).set(drivername="postgresql")
+    return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+
+
+def _drop_demo_database() -> None:
+    from psycopg import sql
+
+    with _server_connection() as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+                           .format(sql.Identifier(_demo_database_name())))
+
+
+def _recreated_demo_database() -> str:
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    _drop_demo_database()
+    with _server_connection() as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(_demo_database_name())))
+    return make_url(DATABASE_URL).set(database=_demo_database_name()).render_as_string(hide_password=False)
+
+
+def _logging_state():
+    """Alembic's env.py applies alembic.ini's logging config, which disables every existing logger:
+    the session's other tests keep the logging they started with."""
+    import logging
+
+    root = logging.getLogger()
+    loggers = {name: (logger.disabled, logger.level) for name, logger in logging.root.manager.loggerDict.items()
+               if isinstance(logger, logging.Logger)}
+    return list(root.handlers), root.level, loggers
+
+
+def _restore_logging(state) -> None:
+    import logging
+
+    handlers, level, loggers = state
+    root = logging.getLogger()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, (disabled, logger_level) in loggers.items():
+        logger = logging.getLogger(name)
+        logger.disabled = disabled
+        logger.setLevel(logger_level)

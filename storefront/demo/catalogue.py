@@ -17,9 +17,6 @@ class Text:
     vi: str
     en: str
 
-    def format(self, **values) -> "Text":
-        return Text(self.vi.format(**values), self.en.format(**values))
-
 
 @dataclass(frozen=True)
 class Line:
@@ -202,7 +199,8 @@ LINES: dict[str, Line] = {item.key: item for item in (
           "Cut into bite-sized pieces and wrapped one by one; a familiar Tết treat.")),
     line("puffed_rice_cake", FOOD, "processed", ("Bánh nổ", "Puffed rice cakes"),
          ("Túi 10 chiếc", "bag of 10"), 35000, "puffed_cake",
-         ("Bánh gạo nếp nổ kết bằng mạch nha, giòn xốp.", "Puffed glutinous rice bound with malt syrup, light and crisp."),
+         ("Bánh gạo nếp nổ kết bằng mạch nha, giòn xốp.",
+          "Puffed glutinous rice bound with malt syrup, light and crisp."),
          ("Gạo nếp rang nổ, trộn mạch nha và gừng rồi nén thành bánh tròn.",
           "Popped glutinous rice mixed with malt and ginger, pressed into rounds.")),
     line("ginger_malt", FOOD, "processed", ("Mạch nha gừng", "Ginger malt syrup"),
@@ -428,7 +426,8 @@ LINES: dict[str, Line] = {item.key: item for item in (
          ("Hòa một gói với nước nóng.", "Stir one sachet into hot water.")),
     line("turmeric_starch", HERBS, "functional_food", ("Tinh bột nghệ", "Turmeric starch"),
          ("Hũ 200 g", "200 g jar"), 150000, "jar/yellow",
-         ("Tinh bột lọc từ củ nghệ vàng, mịn và thơm.", "Starch washed out of yellow turmeric roots, fine and fragrant."),
+         ("Tinh bột lọc từ củ nghệ vàng, mịn và thơm.",
+          "Starch washed out of yellow turmeric roots, fine and fragrant."),
          ("Củ nghệ được xay, lọc nhiều lần để bỏ tinh dầu và nhựa. Pha với mật ong và nước ấm.",
           "Roots are ground and washed many times to remove oil and resin. Mix with honey and warm water.")),
     line("chewy_ginger", FOOD, "processed", ("Gừng sấy dẻo", "Chewy dried ginger"), ("Hộp 200 g", "200 g box"),
@@ -497,17 +496,20 @@ LINES: dict[str, Line] = {item.key: item for item in (
     line("yellow_chrysanthemum", ORNAMENTALS, "flowers", ("Chậu cúc vàng", "Potted yellow chrysanthemums"),
          ("Chậu đường kính 25 cm", "25 cm pot"), 150000, "flower_pot/gold",
          ("Cúc vàng bông lớn trồng ở làng hoa.", "Large yellow chrysanthemums from the flower village."),
-         ("Giao trong tỉnh. Hoa tươi hai đến ba tuần.", "Delivered within the province; blooms for two to three weeks.")),
+         ("Giao trong tỉnh. Hoa tươi hai đến ba tuần.",
+          "Delivered within the province; blooms for two to three weeks.")),
     line("apricot_bonsai", ORNAMENTALS, "ornamental_plants", ("Mai vàng bonsai", "Yellow apricot bonsai"),
          ("Chậu cao 60 cm", "60 cm tall"), 1800000, "bonsai",
          ("Cây mai vàng uốn dáng bonsai, tuốt lá cho nở đúng Tết.",
           "A yellow apricot trained as a bonsai and leaf-stripped to bloom for Tết."),
-         ("Giao trong tỉnh, kèm hướng dẫn chăm sóc sau Tết.", "Delivered within the province, with care notes for after Tết.")),
+         ("Giao trong tỉnh, kèm hướng dẫn chăm sóc sau Tết.",
+          "Delivered within the province, with care notes for after Tết.")),
     line("phalaenopsis", ORNAMENTALS, "flowers", ("Lan hồ điệp", "Phalaenopsis orchid"),
          ("Chậu 3 cành", "pot of 3 stems"), 650000, "orchid",
          ("Lan hồ điệp trồng trong nhà màng, hoa bền cả tháng.",
           "Greenhouse-grown moth orchids that bloom for a month."),
-         ("Giao trong tỉnh. Tưới phun sương hai ngày một lần.", "Delivered within the province. Mist every other day.")),
+         ("Giao trong tỉnh. Tưới phun sương hai ngày một lần.",
+          "Delivered within the province. Mist every other day.")),
     # Places to visit (group 6): seen, not shipped
     line("quang_ngai_citadel", TOURISM, "tourist_site", ("Điểm du lịch Thành cổ Quảng Ngãi",
                                                           "Quảng Ngãi citadel heritage site"),
