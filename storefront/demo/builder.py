@@ -6,7 +6,6 @@ invented names), and build_catalogue checks the province's figures before return
 """
 import random
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -16,6 +15,7 @@ from ..catalog.models import CraftVillage, Producer, ProducerType, Product, Prod
 from ..certification.models import Certificate, CertificationLevel, default_valid_until
 from ..clock import LOCAL_TZ
 from ..locator.models import Funding, SalesPoint
+from ..text import fold
 from . import roster
 from .catalogue import LINES, TRADES, Line, Text, Trade
 from .places import (COMMUNE_TITLES, CRAFT_VILLAGES, DISTRICT_TITLES, DISTRICTS, PROVINCE_NAME, SALES_POINTS,
@@ -44,10 +44,8 @@ PRICE_FACTORS = (1.0, 1.05, 0.95, 1.1, 0.9, 1.15)
 
 
 def slugify(text: str) -> str:
-    """ASCII slug: tones folded, đ→d (NFD does not decompose it), anything else a hyphen."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    folded = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    """ASCII slug: tones folded, đ→d, anything else a hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 @dataclass(frozen=True)
