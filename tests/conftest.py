@@ -164,8 +164,6 @@ def demo_app(tmp_path_factory):
     Shared by every test that asks for it, so tests read it and never change it. Its database is a
     temporary SQLite file, or on PostgreSQL a database named after the test database plus "_demo".
     """
-    import warnings
-
     from flask_migrate import upgrade
 
     folder = tmp_path_factory.mktemp("demo")
@@ -177,9 +175,7 @@ def demo_app(tmp_path_factory):
     }))
     logging_before = _logging_state()
     try:
-        with app.app_context(), warnings.catch_warnings():
-            # migrations/env.py still tries Flask-SQLAlchemy's deprecated get_engine() first.
-            warnings.filterwarnings("ignore", "'get_engine' is deprecated", DeprecationWarning)
+        with app.app_context():
             upgrade()
     finally:
         _restore_logging(logging_before)
@@ -229,8 +225,8 @@ def _recreated_demo_database() -> str:
 
 
 def _logging_state():
-    """Alembic's env.py applies alembic.ini's logging config, which disables every existing logger:
-    the session's other tests keep the logging they started with."""
+    """Alembic's env.py applies alembic.ini's logging config to the root logger: the session's other
+    tests keep the logging they started with."""
     import logging
 
     root = logging.getLogger()
