@@ -18,7 +18,6 @@ import random
 import re
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -124,10 +123,10 @@ LOREM_EN = ("Made the traditional way by local people, from ingredients grown an
             "Every step is checked to keep its distinctive taste. ")
 
 
-def slugify(text_: str) -> str:
-    folded = unicodedata.normalize("NFD", text_.replace("đ", "d").replace("Đ", "D"))
-    ascii_only = "".join(c for c in folded if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")
+def slugify(name: str) -> str:
+    from storefront.text import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
 # --- Rows ------------------------------------------------------------------------------------------
