@@ -25,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d storefront/translations
+	$(BIN)/pybabel compile -d storefront/translations
 
 install: $(VENV)/.installed translations
 
