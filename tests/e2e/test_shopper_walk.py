@@ -61,9 +61,10 @@ def assert_listing(page, words, count: int, stars: int | None = None) -> None:
     cards = results(page).locator(".card")
     expect(cards).to_have_count(min(count, PER_PAGE))
     if stars is not None:
-        badges = results(page).locator(".card .ocop-badge").evaluate_all(
-            "badges => badges.map(badge => badge.getAttribute('aria-label'))")
-        assert badges == [words["badge"].format(stars)] * min(count, PER_PAGE)
+        badges = results(page).locator(".card .ocop-badge")
+        expect(badges).to_have_count(min(count, PER_PAGE))
+        labels = badges.evaluate_all("badges => badges.map(badge => badge.getAttribute('aria-label'))")
+        assert labels == [words["badge"].format(stars)] * min(count, PER_PAGE)
 
 
 def walk_to_a_four_star_product(page, lang: str, in_demo, after_each_page, on_phone: bool = False) -> dict:
