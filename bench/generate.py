@@ -15,7 +15,6 @@ import argparse
 import math
 import os
 import random
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
+
+from storefront.text import slugify
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/ocop_bench"
 INSERT_CHUNK = 2_000
@@ -121,12 +122,6 @@ LOREM_VI = ("Sản phẩm được làm theo cách truyền thống của ngư�
             "hoạch tại vùng đất Quảng Ngãi. Mỗi công đoạn đều được kiểm soát để giữ hương vị đặc trưng. ")
 LOREM_EN = ("Made the traditional way by local people, from ingredients grown and harvested in Quảng Ngãi. "
             "Every step is checked to keep its distinctive taste. ")
-
-
-def slugify(name: str) -> str:
-    from storefront.text import fold
-
-    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
 # --- Rows ------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 """Vietnamese text as people type it: NFC, and folded (no tone marks, đ → d) for matching and sorting."""
+import re
 import unicodedata
 
 
@@ -16,3 +17,8 @@ def fold(text: str) -> str:
 def sort_key(text: str) -> tuple[str, str]:
     """Alphabetical order a Vietnamese reader expects: Đ with D, accented letters with their base."""
     return fold(text), nfc(text)
+
+
+def slugify(text: str) -> str:
+    """"Tỏi đen Lý Sơn" → "toi-den-ly-son": the ASCII form a URL slug takes."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

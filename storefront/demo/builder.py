@@ -5,7 +5,6 @@ pictures it asks for. The result is the same on every run for the same day (a se
 invented names), and build_catalogue checks the province's figures before returning.
 """
 import random
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -15,7 +14,7 @@ from ..catalog.models import CraftVillage, Producer, ProducerType, Product, Prod
 from ..certification.models import Certificate, CertificationLevel, default_valid_until
 from ..clock import LOCAL_TZ
 from ..locator.models import Funding, SalesPoint
-from ..text import fold
+from ..text import slugify
 from . import roster
 from .catalogue import LINES, TRADES, Line, Text, Trade
 from .places import (COMMUNE_TITLES, CRAFT_VILLAGES, DISTRICT_TITLES, DISTRICTS, PROVINCE_NAME, SALES_POINTS,
@@ -41,11 +40,6 @@ COMMUNE_TITLES_EN = {AreaKind.WARD: "ward", AreaKind.COMMUNE: "commune", AreaKin
 SPECIAL_HAMLETS = {("malt", "Long Phụng"): "Thi Phổ", ("go_co", "Sa Huỳnh"): "Gò Cỏ",
                    ("pottery", "Bình Sơn"): "Mỹ Thiện"}
 PRICE_FACTORS = (1.0, 1.05, 0.95, 1.1, 0.9, 1.15)
-
-
-def slugify(text: str) -> str:
-    """ASCII slug: tones folded, đ→d, anything else a hyphen."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 @dataclass(frozen=True)

@@ -135,3 +135,11 @@ def test_a_product_page_with_its_styles_and_scripts_weighs_under_100_kb(client, 
         total += len(response.get_data())
         response.close()
     assert total < 100 * 1024
+
+
+def test_a_producer_without_a_story_still_has_a_description_for_search_engines(client, make_producer, make_product):
+    producer = make_producer(name="HTX Quế Trà Bồng", story_vi="")
+    make_product(producer=producer)
+    db.session.commit()
+    html = client.get(f"/en/producers/{producer.slug}").get_data(as_text=True)
+    assert '<meta name="description" content="HTX Quế Trà Bồng, an OCOP producer of Quảng Ngãi' in html
