@@ -35,6 +35,7 @@ install-dev: install $(VENV)/.installed-dev node_modules/.installed
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
+	$(BIN)/flask search rebuild
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite (SQLite, or PostgreSQL when TEST_DATABASE_URL is set).

@@ -67,6 +67,7 @@ def _register_models():
     from .locator.models import SalesPoint
     from .demo import models as _demo  # noqa: F401
     from .media.models import MediaImage
+    from .search import sync as _search_sync  # noqa: F401  (the index follows committed changes)
 
     pagecache.watch(Area, CraftVillage, Producer, Product, ProductImage, Certificate, SalesPoint, MediaImage)
 
@@ -78,10 +79,13 @@ def _register_blueprints(app):
     from .media.views import bp as media
     from .reports.views import api as reports_api
     from .reports.views import bp as reports
+    from .search.views import api as search_api
+    from .search.views import bp as search
     from .site.views import bp as site
     from .site.views import init_error_handlers, plain as site_plain
 
-    for blueprint in (site, site_plain, catalog, catalog_api, reports, reports_api, locator, media):
+    for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
+                      media):
         app.register_blueprint(blueprint)
     init_error_handlers(app)
 
@@ -89,9 +93,11 @@ def _register_blueprints(app):
 def _register_commands(app):
     from .accounts.cli import user_cli
     from .demo.cli import demo_cli
+    from .search.cli import search_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(search_cli)
 
 
 def _register_request_hooks(app):

@@ -23,6 +23,9 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "storefront" / "translations")
     LANGUAGES = ("vi", "en")
     PRODUCTS_PER_PAGE = 24
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
+    # A missing or broken index is rebuilt in a background thread while searches fall back.
+    SEARCH_REBUILD_INLINE = False
     # Rendered public pages kept per worker process (0 turns the page cache off).
     PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "2000"))
     # Seconds a worker trusts its cached pages before checking for changes made by other workers.
@@ -47,6 +50,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     PAGE_CACHE_SIZE = 0
+    SEARCH_REBUILD_INLINE = True
 
 
 class ProductionConfig(Config):

@@ -50,11 +50,16 @@ def _bump_version(session, _flush_context):
             session.connection().execute(ContentVersion.__table__.insert().values(id=1, version=1))
 
 
+def note_content_changed() -> None:
+    """This process changed what public pages show: its caches reread the version at once."""
+    global _local_change_count
+    _local_change_count += 1
+
+
 @event.listens_for(Session, "after_commit")
 def _note_local_change(session):
-    global _local_change_count
     if session.info.pop("content_changed", False):
-        _local_change_count += 1
+        note_content_changed()
 
 
 @event.listens_for(Session, "after_rollback")

@@ -15,6 +15,7 @@ from storefront.config import TestConfig
 from storefront.extensions import db
 from storefront.locator.models import Funding, SalesPoint
 from storefront.pagecache import ContentVersion
+from storefront.search import index as search_index
 
 pytest_plugins = ["clock_fixture"]
 
@@ -27,6 +28,7 @@ def app(tmp_path_factory):
     app = create_app(type("Config", (TestConfig,), {
         "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search") / "index"),
     }))
     with app.app_context():
         db.drop_all()
@@ -58,6 +60,7 @@ def database(app):
                 for table in tables:
                     connection.execute(text(f'DELETE FROM "{table}"'))
         app.extensions["page_cache"].clear()
+        search_index.reset()
 
 
 @pytest.fixture
@@ -171,6 +174,7 @@ def demo_app(tmp_path_factory):
     app = create_app(type("DemoConfig", (TestConfig,), {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MEDIA_ROOT": str(folder / "media"),
+        "SEARCH_INDEX_DIR": str(folder / "search-index"),
         "PAGE_CACHE_SIZE": 0,
     }))
     logging_before = _logging_state()
@@ -180,8 +184,9 @@ def demo_app(tmp_path_factory):
     finally:
         _restore_logging(logging_before)
     with app.app_context():
-        result = app.test_cli_runner().invoke(args=["demo", "load"])
-        assert result.exit_code == 0, result.output
+        for command in (["demo", "load"], ["search", "rebuild"]):
+            result = app.test_cli_runner().invoke(args=command)
+            assert result.exit_code == 0, result.output
         db.session.remove()
     yield app
     with app.app_context():

@@ -75,12 +75,17 @@ class Listing:
         self.online = _bitset((i for i, row in enumerate(self.rows) if row.sold_online), size)
         self.orders = {sort: sorted(range(size), key=lambda i, key=key: key(self.rows[i]))
                        for sort, key in _ORDERINGS.items()}
+        self.position = {row.id: index for index, row in enumerate(self.rows)}
         self.by_producer: dict[int, list[ListedProduct]] = {}
         for row in self.rows:
             self.by_producer.setdefault(row.producer_id, []).append(row)
 
-    def mask(self, filters: CatalogueFilters, skip: str | None = None) -> int:
-        mask = self.everything
+    def mask_of(self, product_ids) -> int:
+        """The bitset of these products (those not listed today are left out)."""
+        return _bitset((self.position[i] for i in product_ids if i in self.position), len(self.rows))
+
+    def mask(self, filters: CatalogueFilters, skip: str | None = None, within: int | None = None) -> int:
+        mask = self.everything if within is None else within
         chosen = {"stars": filters.stars, "group": filters.groups, "district": filters.districts,
                   "type": filters.producer_types}
         for name, values in chosen.items():
@@ -101,6 +106,9 @@ class Listing:
     def count(self, filters: CatalogueFilters) -> int:
         return self.mask(filters).bit_count()
 
+    def members(self, mask: int) -> bytes:
+        return self._bytes(mask)
+
     def page(self, filters: CatalogueFilters, start: int, size: int) -> list[ListedProduct]:
         """Rows start … start+size of the matching rows, in the filters' sort order."""
         bits, found, wanted = self._bytes(self.mask(filters)), [], start + size
@@ -111,11 +119,11 @@ class Listing:
                     break
         return [self.rows[i] for i in found[start:]]
 
-    def facets(self, filters: CatalogueFilters) -> dict[str, dict]:
+    def facets(self, filters: CatalogueFilters, within: int | None = None) -> dict[str, dict]:
         """Counts per value of each facet, each counted with all the other filters applied."""
         counts = {}
         for name in FACETS:
-            others = self.mask(filters, skip=name)
+            others = self.mask(filters, skip=name, within=within)
             counts[name] = {value: (others & values).bit_count() for value, values in self.masks[name].items()}
         return counts
 
