@@ -18,7 +18,7 @@ class Matcher:
         words = [fold(word) for word in WORD.findall(nfc(query))]
         self.folded = set(words)
         self.stems = set(terms(ENGLISH, query))
-        self.prefix = words[-1] if words and len(words[-1]) >= 2 else None
+        self.prefix = words[-1] if words and (len(words[-1]) >= 2 or len(words) > 1) else None
 
     def __bool__(self):
         return bool(self.folded)

@@ -44,6 +44,8 @@ SCHEMA = Schema(
 WRITE_TIMEOUT_SECONDS = 30.0
 BATCH = 500
 LEAD_WORDS = 3
+# A word nobody types, first in name_lead, so that a phrase query can ask for "the name starts with".
+NAME_START = "zzstartzz"
 
 
 class IndexUnavailable(Exception):
@@ -112,7 +114,7 @@ def _documents(product_ids=None):
                 "id": str(row.id),
                 "name": nfc(row.name_vi),
                 "name_exact": nfc(row.name_vi),
-                "name_lead": " ".join(nfc(row.name_vi).split()[:LEAD_WORDS]),
+                "name_lead": " ".join([NAME_START] + nfc(row.name_vi).split()[:LEAD_WORDS]),
                 "name_en": nfc(row.name_en or ""),
                 "producer": nfc(row.producer),
                 "places": nfc(" ".join(filter(None, (row.commune, row.district, row.village)))),

@@ -32,6 +32,12 @@ def clean_query(raw: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 
+def is_prefix(last_word: str, word_count: int) -> bool:
+    """Whether the last word typed may be unfinished: "mach n" means mạch nha, but a lone "n" means
+    nothing worth expanding to every word that starts with it."""
+    return len(last_word) >= 2 or word_count > 1
+
+
 def build_query(text: str, require_all: bool = True, fuzzy: bool = False):
     """Each word must match a field (or, with require_all=False, any word may) folded, with its exact
     accents, by English stem, as a prefix for the last word typed, and with fuzzy=True by a near
@@ -48,15 +54,16 @@ def build_query(text: str, require_all: bool = True, fuzzy: bool = False):
         if fuzzy and len(word) >= FUZZY_FROM_LENGTH:
             alternatives += [FuzzyTerm("name", word, boost=0.4), FuzzyTerm("name_en", stem, boost=0.3),
                              FuzzyTerm("text", word, boost=0.1)]
-        if position == len(folded) - 1 and len(word) >= 2:
+        if position == len(folded) - 1 and is_prefix(word, len(folded)):
             alternatives += [Prefix("name", word, boost=0.6), Prefix("name_en", word, boost=0.4),
                              Prefix("producer", word, boost=0.3)]
         per_word.append(Or(alternatives))
     required = And(per_word) if require_all else Or(per_word)
+    name_starts_so = Phrase("name_lead", [index.NAME_START] + folded[:index.LEAD_WORDS], boost=4.0)
     if len(folded) == 1:
-        return AndMaybe(required, Term("name_lead", folded[0], boost=2.0))
+        return AndMaybe(required, name_starts_so)
     return AndMaybe(required, Or([Phrase("name", folded, boost=3.0), Phrase("name_exact", exact, boost=3.0),
-                                  Phrase("name_lead", folded, boost=4.0), Phrase("text", folded, boost=1.5),
+                                  name_starts_so, Phrase("text", folded, boost=1.5),
                                   Phrase("name_en", english, boost=2.0)]))
 
 
@@ -93,7 +100,10 @@ def search(raw_query: str, filters: CatalogueFilters) -> SearchPage:
         ranked, page.partial, page.suggestion = _ranked_ids(query, listing)
     except index.IndexUnavailable:
         index.recover(current_app._get_current_object())
-        ranked, page.degraded = _fallback_ids(query, listing), True
+        try:  # recovered already when rebuilds run inline
+            ranked, page.partial, page.suggestion = _ranked_ids(query, listing)
+        except index.IndexUnavailable:
+            ranked, page.degraded = _fallback_ids(query, listing), True
     within = listing.mask_of(ranked)
     matching = listing.members(listing.mask(filters, within=within))
     ranked = [i for i in ranked if matching[listing.position[i] >> 3] >> (listing.position[i] & 7) & 1]
