@@ -30,6 +30,7 @@ class Config:
     PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "2000"))
     # Seconds a worker trusts its cached pages before checking for changes made by other workers.
     PAGE_CACHE_VERSION_TTL = float(os.environ.get("PAGE_CACHE_VERSION_TTL", "1.0"))
+    SUGGESTION_CACHE_SIZE = int(os.environ.get("SUGGESTION_CACHE_SIZE", "1000"))
     SEND_FILE_MAX_AGE_DEFAULT = 31536000
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
@@ -50,6 +51,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     PAGE_CACHE_SIZE = 0
+    SUGGESTION_CACHE_SIZE = 0
     SEARCH_REBUILD_INLINE = True
 
 

@@ -125,8 +125,10 @@ class PageCache:
 
 
 def init_app(app) -> None:
-    app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SIZE"],
-                                             app.config["PAGE_CACHE_VERSION_TTL"])
+    ttl = app.config["PAGE_CACHE_VERSION_TTL"]
+    app.extensions["page_cache"] = PageCache(app.config["PAGE_CACHE_SIZE"], ttl)
+    # Answers to half-typed queries are many and short-lived: kept apart, they never push pages out.
+    app.extensions["suggestion_cache"] = PageCache(app.config["SUGGESTION_CACHE_SIZE"], ttl)
 
 
 def _cacheable_request() -> bool:
@@ -138,12 +140,14 @@ def derived(name: str, build):
     return current_app.extensions["page_cache"].derived(name, build)
 
 
-def cached_page(view):
+def cached_page(view=None, *, store: str = "page_cache"):
     """Serve a public, visitor-independent GET page from the cache; store it when it is a 200."""
+    if view is None:
+        return lambda function: cached_page(function, store=store)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        cache: PageCache = current_app.extensions["page_cache"]
+        cache: PageCache = current_app.extensions[store]
         if cache.size <= 0 or not _cacheable_request():
             return view(*args, **kwargs)
         key = (cache.version(), today(), request.full_path)

@@ -60,6 +60,7 @@ def database(app):
                 for table in tables:
                     connection.execute(text(f'DELETE FROM "{table}"'))
         app.extensions["page_cache"].clear()
+        app.extensions["suggestion_cache"].clear()
         search_index.reset()
 
 

@@ -25,9 +25,9 @@ def results():
 
 
 @api.route("/suggest")
-@cached_page
+@cached_page(store="suggestion_cache")
 def suggest():
-    raw, lang = request.args.get("q", ""), request.args.get("lang", "vi")
+    raw, lang = request.args.get("q", "").strip(), request.args.get("lang", "vi")
     if lang not in ("vi", "en"):
         abort(400, description="lang must be vi or en")
     set_lang(lang)
