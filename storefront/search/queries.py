@@ -21,7 +21,7 @@ from .analysis import ENGLISH, EXACT, FOLDED, terms
 from .highlight import Matcher, mark, snippet
 
 MAX_QUERY_LENGTH = 200
-RESULT_LIMIT = 2000
+SCORED_LIMIT = 300
 FUZZY_FROM_LENGTH = 5
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -62,9 +62,9 @@ def build_query(text: str, require_all: bool = True, fuzzy: bool = False):
     name_starts_so = Phrase("name_lead", [index.NAME_START] + folded[:index.LEAD_WORDS], boost=4.0)
     if len(folded) == 1:
         return AndMaybe(required, name_starts_so)
+    # Phrases only in the short name fields: positions in long texts cost more than they tell.
     return AndMaybe(required, Or([Phrase("name", folded, boost=3.0), Phrase("name_exact", exact, boost=3.0),
-                                  name_starts_so, Phrase("text", folded, boost=1.5),
-                                  Phrase("name_en", english, boost=2.0)]))
+                                  name_starts_so, Phrase("name_en", english, boost=2.0)]))
 
 
 # Tried in turn until one finds a certified product: exact words first, near spellings only when needed
@@ -130,8 +130,7 @@ def _ranked_ids(query: str, listing) -> tuple[list[int], bool, str | None]:
     try:
         with ix.searcher() as searcher:
             for attempt in ATTEMPTS:
-                hits = searcher.search(build_query(query, **attempt), limit=RESULT_LIMIT)
-                ranked = [int(hit["id"]) for hit in hits if int(hit["id"]) in listing.position]
+                ranked = _matching_ids(searcher, build_query(query, **attempt), listing)
                 if ranked:
                     return ranked, not attempt["require_all"], None
             return [], False, _did_you_mean(searcher, query, listing)
@@ -139,6 +138,19 @@ def _ranked_ids(query: str, listing) -> tuple[list[int], bool, str | None]:
         raise
     except Exception as error:  # a segment that went missing or bad under a reader
         raise index.IndexUnavailable(repr(error)) from error
+
+
+def _matching_ids(searcher, whoosh_query, listing) -> list[int]:
+    """Every listed product that matches: the best SCORED_LIMIT by score, the rest (rarely paged to)
+    in the listing's order. Scoring every match of a common word is what makes Whoosh slow."""
+    ids = searcher.reader().stored_fields
+    best = [int(hit["id"]) for hit in searcher.search(whoosh_query, limit=SCORED_LIMIT)]
+    ranked = [i for i in best if i in listing.position]
+    if len(best) == SCORED_LIMIT:
+        seen = set(best)
+        rest = {int(ids(number)["id"]) for number in searcher.docs_for_query(whoosh_query)} - seen
+        ranked += sorted((i for i in rest if i in listing.position), key=listing.position.__getitem__)
+    return ranked
 
 
 def _did_you_mean(searcher, query: str, listing) -> str | None:
@@ -149,8 +161,7 @@ def _did_you_mean(searcher, query: str, listing) -> str | None:
     if corrected == words:
         return None
     suggestion = " ".join(corrected)
-    hits = searcher.search(build_query(suggestion), limit=RESULT_LIMIT)
-    return suggestion if any(int(hit["id"]) in listing.position for hit in hits) else None
+    return suggestion if _matching_ids(searcher, build_query(suggestion), listing) else None
 
 
 def _fallback_ids(query: str, listing) -> list[int]:
