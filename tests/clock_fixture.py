@@ -11,8 +11,9 @@ def travel_to(monkeypatch):
     original = clock.today
 
     def travel(day):
+        current = clock.today  # the original, or the date of an earlier travel in the same test
         for name, module in list(sys.modules.items()):
             if (name == "storefront" or name.startswith("storefront.")) \
-                    and getattr(module, "today", None) in (original, clock.today):
+                    and getattr(module, "today", None) in (original, current):
                 monkeypatch.setattr(module, "today", lambda: day)
     return travel

@@ -16,7 +16,7 @@ from ..catalog.models import Product
 from ..catalog.queries import ProductCard, cards_for
 from ..extensions import db
 from ..i18n import localized
-from . import index
+from . import glossary, index
 from .analysis import ENGLISH, EXACT, FOLDED, terms
 from .highlight import Matcher, mark, snippet
 
@@ -59,12 +59,17 @@ def build_query(text: str, require_all: bool = True, fuzzy: bool = False):
                              Prefix("producer", word, boost=0.3)]
         per_word.append(Or(alternatives))
     required = And(per_word) if require_all else Or(per_word)
-    name_starts_so = Phrase("name_lead", [index.NAME_START] + folded[:index.LEAD_WORDS], boost=4.0)
-    if len(folded) == 1:
-        return AndMaybe(required, name_starts_so)
-    # Phrases only in the short name fields: positions in long texts cost more than they tell.
-    return AndMaybe(required, Or([Phrase("name", folded, boost=3.0), Phrase("name_exact", exact, boost=3.0),
-                                  name_starts_so, Phrase("name_en", english, boost=2.0)]))
+    boosts = [_name_starts_with(folded)]
+    if len(folded) > 1:
+        # Phrases only in the short name fields: positions in long texts cost more than they tell.
+        boosts += [Phrase("name", folded, boost=3.0), Phrase("name_exact", exact, boost=3.0),
+                   Phrase("name_en", english, boost=2.0)]
+    boosts += [_name_starts_with(words) for words in glossary.vietnamese_names(english)]
+    return AndMaybe(required, Or(boosts))
+
+
+def _name_starts_with(folded_words: list[str]):
+    return Phrase("name_lead", [index.NAME_START] + folded_words[:index.LEAD_WORDS], boost=4.0)
 
 
 # Tried in turn until one finds a certified product: exact words first, near spellings only when needed
@@ -92,9 +97,9 @@ class SearchPage:
 
 def search(raw_query: str, filters: CatalogueFilters) -> SearchPage:
     query = clean_query(raw_query)
-    page = SearchPage(query, filters)
     if not terms(FOLDED, query):
-        return page
+        return SearchPage("", filters)  # nothing searchable ("!!!"): the page offers the search form
+    page = SearchPage(query, filters)
     listing = current_listing()
     try:
         ranked, page.partial, page.suggestion = _ranked_ids(query, listing)
@@ -174,6 +179,21 @@ def _fallback_ids(query: str, listing) -> list[int]:
 SUGGESTION_LIMIT = 8
 
 
+def _suggested_ids(query: str, listing) -> list[int]:
+    """The first attempts of a search (exact words, then near spellings), a few results each."""
+    ix = index.open_index()
+    try:
+        with ix.searcher() as searcher:
+            for attempt in ATTEMPTS[:2]:
+                hits = searcher.search(build_query(query, **attempt), limit=SUGGESTION_LIMIT * 5)
+                ranked = [int(hit["id"]) for hit in hits if int(hit["id"]) in listing.position]
+                if ranked:
+                    return ranked
+            return []
+    except Exception as error:  # a segment that went missing or bad under a reader
+        raise index.IndexUnavailable(repr(error)) from error
+
+
 def suggestions(raw_query: str) -> list[dict]:
     """Certified products whose name (or producer) starts like what is being typed."""
     query = clean_query(raw_query)
@@ -181,15 +201,9 @@ def suggestions(raw_query: str) -> list[dict]:
         return []
     listing = current_listing()
     try:
-        ix = index.open_index()
-        with ix.searcher() as searcher:
-            hits = searcher.search(build_query(query), limit=SUGGESTION_LIMIT * 5)
-            ranked = [int(hit["id"]) for hit in hits if int(hit["id"]) in listing.position]
+        ranked = _suggested_ids(query, listing)
     except index.IndexUnavailable:
         index.recover(current_app._get_current_object())
-        ranked = _fallback_ids(query, listing)
-    except Exception:
-        current_app.logger.exception("suggestions failed for %r", query)
         ranked = _fallback_ids(query, listing)
     ranked = ranked[:SUGGESTION_LIMIT]
     products = {p.id: p for p in db.session.scalars(

@@ -167,9 +167,6 @@ PLACES = [("Sa Huỳnh", "Sa Huỳnh"), ("sa huynh", "Sa Huỳnh"), ("sa huyng",
 # Expectations the search does not meet yet (see the report that came with these tests): they stay out of
 # the suite until the search is fixed, so that a regression elsewhere is not hidden by a known failure.
 NOT_YET = {
-    "cinnamon": "cinnamon tea and soap rank above the cinnamon bark and powder (English name length)",
-    "garlic": "the garlic-field visit and black garlic extract rank above the garlic",
-    "black garlic": "black garlic extract ranks above black garlic",
     "cinamon": "as 'cinnamon'",
     "toii": "a four-letter word gets no near spelling: no result, only 'did you mean toi'",
     "Minh Long": "products of 'Minh Thịnh' in Long Phụng rank above those made in Minh Long (no phrase on places)",
