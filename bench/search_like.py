@@ -14,16 +14,13 @@ through the page cache: a naive shop computes every search.
 
     gunicorn 'bench.search_like:create_like_app()'      (what like_server() runs)
 """
-import os
-import subprocess
 from collections import namedtuple
-from contextlib import contextmanager
 from pathlib import Path
 
 from flask import abort, jsonify, render_template, request, url_for
 from sqlalchemy import and_, func, or_, select
 
-from .server import GUNICORN, HOST, ROOT, stop, wait_until_healthy
+from .server import gunicorn_server
 
 PAGE_SIZE = 24
 SUGGESTION_LIMIT = 8
@@ -142,20 +139,6 @@ def create_like_app(config=None):
     return app
 
 
-@contextmanager
 def like_server(env_overrides: dict[str, str], port: int, log_path: Path, workers: int = 2):
-    """Like bench.server.gunicorn_server (same workers, same bind, same configuration), serving
-    create_like_app(); always stopped on the way out."""
-    env = {**os.environ, **env_overrides}
-    env.pop("OCOP_ENV", None)
-    command = [str(GUNICORN), "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{port}",
-               "bench.search_like:create_like_app()"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    try:
-        base = f"http://{HOST}:{port}"
-        wait_until_healthy(process, base + "/healthz", log_path)
-        yield base
-    finally:
-        stop(process)
+    """bench.server.gunicorn_server (same workers, bind and configuration) serving create_like_app()."""
+    return gunicorn_server(env_overrides, port, log_path, workers, app="bench.search_like:create_like_app()")

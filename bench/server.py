@@ -21,11 +21,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn_server(env_overrides: dict[str, str], port: int, log_path: Path, workers: int = 2):
+def gunicorn_server(env_overrides: dict[str, str], port: int, log_path: Path, workers: int = 2,
+                    app: str = "wsgi:app"):
     """Yields the base URL once /healthz answers; the environment is ours plus `env_overrides`."""
     env = {**os.environ, **env_overrides}
     env.pop("OCOP_ENV", None)  # the development configuration: no secret needed to serve public pages
-    command = [str(GUNICORN), "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{port}", "wsgi:app"]
+    command = [str(GUNICORN), "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{port}", app]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
