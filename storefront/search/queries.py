@@ -63,7 +63,8 @@ def build_query(text: str, require_all: bool = True, fuzzy: bool = False):
     if len(folded) > 1:
         # Phrases only in the short name fields: positions in long texts cost more than they tell.
         boosts += [Phrase("name", folded, boost=3.0), Phrase("name_exact", exact, boost=3.0),
-                   Phrase("name_en", english, boost=2.0)]
+                   Phrase("name_en", english, boost=2.0), Phrase("places", folded, boost=2.0),
+                   Phrase("producer", folded, boost=1.5)]
     boosts += [_name_starts_with(words) for words in glossary.vietnamese_names(english)]
     return AndMaybe(required, Or(boosts))
 

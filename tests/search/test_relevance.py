@@ -169,8 +169,6 @@ PLACES = [("Sa Huỳnh", "Sa Huỳnh"), ("sa huynh", "Sa Huỳnh"), ("sa huyng",
 NOT_YET = {
     "cinamon": "as 'cinnamon'",
     "toii": "a four-letter word gets no near spelling: no result, only 'did you mean toi'",
-    "Minh Long": "products of 'Minh Thịnh' in Long Phụng rank above those made in Minh Long (no phrase on places)",
-    "Sơn Tịnh": "a Sơn Hà product ('tinh' bột) ranks among the first (no exact accents or phrase on places)",
 }
 
 
