@@ -1,8 +1,11 @@
 """The OCOP Quảng Ngãi storefront: application factory."""
+import importlib
 import os
 from pathlib import Path
 
 from flask import Flask, abort, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 from . import i18n, pagecache, templating
@@ -35,6 +38,9 @@ def create_app(config=None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
     _refuse_default_secret_in_production(app)
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -66,6 +72,8 @@ def _register_models():
     from .certification.models import Certificate
     from .locator.models import SalesPoint
     from .demo import models as _demo  # noqa: F401
+    from .notifications import models as _notifications  # noqa: F401
+    from . import ratelimit as _ratelimit  # noqa: F401
     from .media.models import MediaImage
     from .search import sync as _search_sync  # noqa: F401  (the index follows committed changes)
 
@@ -84,24 +92,35 @@ def _register_blueprints(app):
     from .site.views import bp as site
     from .site.views import init_error_handlers, plain as site_plain
 
+    from .accounts.views import bp as accounts
+
     for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
-                      media):
+                      media, accounts):
         app.register_blueprint(blueprint)
+    for module in app.config["BACK_OFFICE_MODULES"]:
+        importlib.import_module(module).init_app(app)
     init_error_handlers(app)
 
 
 def _register_commands(app):
     from .accounts.cli import user_cli
     from .demo.cli import demo_cli
+    from .notifications.cli import notifications_cli
     from .search.cli import search_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(notifications_cli)
 
 
 def _register_request_hooks(app):
     from .accounts.models import User
+
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "error"
+    login_manager.session_protection = "basic"
 
     @login_manager.user_loader
     def load_user(user_id):

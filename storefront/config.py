@@ -37,8 +37,22 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     PREFERRED_URL_SCHEME = "http"
-    # Shown on every page while the catalogue holds demo data.
     SITE_NAME = "OCOP Quảng Ngãi"
+    # Outgoing mail; without MAIL_SERVER, messages are written to the log instead.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "OCOP Quảng Ngãi <no-reply@ocop.quangngai.example>")
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted (rate limits key on the client).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+    # Sign-in attempts allowed per client address, and per account, in SIGN_IN_WINDOW_SECONDS.
+    SIGN_IN_LIMIT_PER_ADDRESS = 20
+    SIGN_IN_LIMIT_PER_ACCOUNT = 8
+    SIGN_IN_WINDOW_SECONDS = 900
+    # The back office's packages, registered by the factory (the storefront never imports them).
+    BACK_OFFICE_MODULES = ("admin",)
 
 
 class DevelopmentConfig(Config):

@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from functools import wraps
 
-from flask import current_app, request
+from flask import current_app, g, request, session
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -131,9 +131,32 @@ def init_app(app) -> None:
     app.extensions["suggestion_cache"] = PageCache(app.config["SUGGESTION_CACHE_SIZE"], ttl)
 
 
+# Stands in a stored page for the CSRF token of whoever rendered it; each visitor gets their own.
+CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+_ANONYMOUS_SESSION_KEYS = {"csrf_token"}
+
+
 def _cacheable_request() -> bool:
-    # A visitor with a session (signed in, or a cart) may see a page made for them alone.
-    return request.method == "GET" and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+    # A visitor whose session holds more than a form token (signed in, a cart, a message to show)
+    # may see a page made for them alone.
+    if request.method != "GET":
+        return False
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return True
+    return set(session.keys()) <= _ANONYMOUS_SESSION_KEYS
+
+
+def _without_csrf_token(body: bytes) -> bytes:
+    token = g.get("csrf_token")
+    return body.replace(token.encode(), CSRF_PLACEHOLDER) if token else body
+
+
+def _with_csrf_token(body: bytes) -> bytes:
+    if CSRF_PLACEHOLDER not in body:
+        return body
+    from flask_wtf.csrf import generate_csrf
+
+    return body.replace(CSRF_PLACEHOLDER, generate_csrf().encode())
 
 
 def derived(name: str, build):
@@ -156,10 +179,10 @@ def cached_page(view=None, *, store: str = "page_cache"):
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.direct_passthrough:
                 return response
-            page = (response.get_data(), response.mimetype, dict(response.headers))
+            page = (_without_csrf_token(response.get_data()), response.mimetype, dict(response.headers))
             cache.put(key, page)
         body, mimetype, headers = page
-        response = current_app.response_class(body, mimetype=mimetype)
+        response = current_app.response_class(_with_csrf_token(body), mimetype=mimetype)
         response.headers.update({k: v for k, v in headers.items() if k != "Content-Length"})
         return response
 

@@ -4,9 +4,12 @@ import os
 from datetime import timedelta
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from storefront import create_app
+from storefront.accounts.models import Role, User
 from storefront.areas.models import Area, AreaKind, AreaLevel
 from storefront.catalog.models import Producer, ProducerType, Product
 from storefront.certification.models import Certificate, CertificationLevel, default_valid_until
@@ -23,6 +26,19 @@ DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
 
 
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty `g`, as in production.
+
+    The test's application context (which the `database` fixture holds open, so tests and requests share
+    one session) would otherwise carry the signed-in user and the CSRF token from request to request."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     app = create_app(type("Config", (TestConfig,), {
@@ -30,6 +46,7 @@ def app(tmp_path_factory):
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
         "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search") / "index"),
     }))
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         db.drop_all()
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
@@ -151,6 +168,36 @@ def make_sales_point(make_area):
         db.session.flush()
         return point
     return make
+
+
+PASSWORD = "mật-khẩu-đủ-dài-1"
+
+
+@pytest.fixture
+def make_user(make_producer):
+    """An account; role "producer" gets a producer of its own unless one is given."""
+    def make(role=Role.CUSTOMER, producer=None, email=None, password=PASSWORD, **fields):
+        role = Role(role)
+        if role == Role.PRODUCER and producer is None:
+            producer = make_producer()
+        user = User(email=email or f"user{next(_sequence)}@example.vn", role=role, producer=producer,
+                    name=fields.pop("name", "Người dùng"), **fields)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+        return user
+    return make
+
+
+@pytest.fixture
+def sign_in(client):
+    """Signs `user` in on the test client; returns the client."""
+    def sign_in(user, password=PASSWORD, lang=""):
+        db.session.commit()
+        response = client.post(f"{lang}/sign-in", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+    return sign_in
 
 
 @pytest.fixture

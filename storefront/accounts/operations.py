@@ -1,6 +1,6 @@
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..catalog.models import Producer
 from ..errors import DomainError
@@ -11,12 +11,26 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
 
 
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this email and password, or None (never saying which one was wrong)."""
+    user = find_user(email)
+    if user is None:
+        # Hash anyway, so a wrong address takes as long to refuse as a wrong password.
+        User(password_hash="").set_password(password)
+        return None
+    return user if user.active and user.check_password(password) else None
+
+
 def create_user(email: str, password: str, role: Role, producer_slug: str | None = None,
                 name: str = "") -> User:
     email = email.strip().lower()
     if not EMAIL_PATTERN.match(email):
         raise DomainError(f"{email!r} is not an email address.")
-    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+    if find_user(email) is not None:
         raise DomainError(f"An account for {email} already exists.")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
@@ -32,4 +46,5 @@ def create_user(email: str, password: str, role: Role, producer_slug: str | None
     user = User(email=email, name=name, role=role, producer=producer)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()  # the id, for signing the new account in
     return user

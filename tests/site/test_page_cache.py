@@ -54,10 +54,22 @@ def test_a_visitor_with_a_session_is_never_served_a_shared_page(client, page_cac
     make_product()
     db.session.commit()
     client.get("/products")
-    client.set_cookie("session", "someone")
+    with client.session_transaction() as session:
+        session["_user_id"] = "7"
     assert len(page_cache._pages) == 1
     client.get("/products?sort=name")
     assert len(page_cache._pages) == 1
+
+
+def test_a_session_holding_only_a_form_token_or_garbage_still_gets_cached_pages(client, page_cache, make_product):
+    make_product()
+    db.session.commit()
+    client.set_cookie("session", "not-a-signed-session")
+    client.get("/products")
+    with client.session_transaction() as session:
+        session["csrf_token"] = "abc"
+    client.get("/products?sort=name")
+    assert len(page_cache._pages) == 2
 
 
 def test_errors_are_not_cached(client, page_cache):
@@ -93,3 +105,32 @@ def test_a_change_made_by_another_worker_shows_once_the_version_is_rechecked(
     clock = time.monotonic() + page_cache.version_ttl
     monkeypatch.setattr("storefront.pagecache.time.monotonic", lambda: clock)
     assert "Muối hạt Sa Huỳnh" in client.get("/products").get_data(as_text=True)
+
+
+def test_a_cached_page_gives_each_visitor_their_own_form_token(app, page_cache):
+    """Forms on cached pages (add to cart, visit requests) keep working for every visitor."""
+    from flask import g, render_template_string, session
+
+    from storefront.pagecache import cached_page
+
+    renders = []
+
+    @cached_page
+    def page():
+        renders.append(1)
+        return render_template_string('<input name="csrf_token" value="{{ csrf_token() }}">')
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        tokens = []
+        for visitor in ("first", "second"):
+            with app.test_request_context("/token-page"):
+                g.pop("csrf_token", None)
+                body = page().get_data(as_text=True)
+                tokens.append(body.split('value="')[1].split('"')[0])
+                raw = session["csrf_token"]
+            assert raw not in ("", None)
+        assert len(renders) == 1, "the second visitor was served the stored page"
+        assert tokens[0] != tokens[1] and "\x00" not in "".join(tokens)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -1,0 +1,16 @@
+"""The OCOP office's back office at /admin."""
+from flask import render_template
+
+from storefront.accounts.models import Role
+from storefront.i18n import LocalizedBlueprint
+from storefront.reports.queries import province_figures
+
+from .access import guard
+
+bp = LocalizedBlueprint("admin", __name__)
+guard(bp, Role.ADMIN)
+
+
+@bp.route("/admin/")
+def dashboard():
+    return render_template("admin/dashboard.html", figures=province_figures())

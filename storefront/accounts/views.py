@@ -1,0 +1,92 @@
+"""Sign in, register, sign out and the account page, for shoppers, producers and the OCOP office."""
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import ratelimit
+from ..i18n import LocalizedBlueprint
+from .forms import RegisterForm, SignInForm
+from .models import Role
+from .operations import authenticate, create_user, find_user
+
+bp = LocalizedBlueprint("accounts", __name__)
+
+REGISTRATIONS_PER_ADDRESS_PER_HOUR = 10
+
+
+def safe_next(default: str) -> str:
+    """Where to go after signing in: a path on this site only, never another host."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc or "\\" in target:
+        return default
+    return target
+
+
+def home_for(user) -> str:
+    if user.role == Role.ADMIN:
+        return url_for("admin.dashboard")
+    if user.role == Role.PRODUCER:
+        return url_for("producer.dashboard")
+    return url_for("accounts.account")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(safe_next(home_for(current_user)))
+    form = SignInForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        window = config["SIGN_IN_WINDOW_SECONDS"]
+        email = form.email.data.strip().lower()
+        allowed = ratelimit.hit("sign-in-address", request.remote_addr or "-",
+                                config["SIGN_IN_LIMIT_PER_ADDRESS"], window)
+        allowed = ratelimit.hit("sign-in-account", email, config["SIGN_IN_LIMIT_PER_ACCOUNT"], window) and allowed
+        if not allowed:
+            form.form_errors.append(_("Too many sign-in attempts. Please wait %(minutes)s minutes and try again.",
+                                      minutes=window // 60))
+            return render_template("storefront/accounts/sign_in.html", form=form), 429
+        user = authenticate(email, form.password.data)
+        if user is None:
+            form.form_errors.append(_("The email or password is not right."))
+            return render_template("storefront/accounts/sign_in.html", form=form), 401
+        login_user(user, remember=form.remember.data)
+        return redirect(safe_next(home_for(user)))
+    status = 400 if form.errors else 200
+    return render_template("storefront/accounts/sign_in.html", form=form), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.account"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        if not ratelimit.hit("register", request.remote_addr or "-", REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600):
+            form.form_errors.append(_("Too many accounts were created from this address. Please try again later."))
+            return render_template("storefront/accounts/register.html", form=form), 429
+        if find_user(form.email.data) is not None:
+            form.email.errors.append(_("An account with this email already exists. Sign in instead."))
+            return render_template("storefront/accounts/register.html", form=form), 409
+        user = create_user(form.email.data, form.password.data, Role.CUSTOMER, name=form.name.data.strip())
+        login_user(user)
+        flash(_("Welcome! Your account is ready."), "success")
+        return redirect(safe_next(url_for("accounts.account")))
+    status = 400 if form.errors else 200
+    return render_template("storefront/accounts/register.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return render_template("storefront/accounts/account.html")
