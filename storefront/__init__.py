@@ -73,6 +73,7 @@ def _register_models():
     from .locator.models import SalesPoint
     from .demo import models as _demo  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
+    from .audit import models as _audit  # noqa: F401
     from . import ratelimit as _ratelimit  # noqa: F401
     from .media.models import MediaImage
     from .search import sync as _search_sync  # noqa: F401  (the index follows committed changes)

@@ -1,8 +1,43 @@
 """Who may open the back office: the OCOP office at /admin, each producer at /producer for itself only."""
+import re
+
 import pytest
 
 from storefront.accounts.models import Role
 from storefront.extensions import db
+
+def back_office_requests(app):
+    """(method, path, role it is for) of every /admin and /producer route, parameters filled in."""
+    samples = {"IntegerConverter": "999999", "AnyConverter": "en"}
+    for rule in app.url_map.iter_rules():
+        bare = rule.rule.removeprefix("/<any(en):lang>")
+        if not re.match(r"/(admin|producer)(/|$)", bare):
+            continue
+        path = re.sub(r"<(?:[^<>:]+:)?([^<>:]+)>",
+                      lambda match: samples.get(type(rule._converters[match[1]]).__name__, "x"), rule.rule)
+        role = Role.ADMIN if bare.startswith("/admin") else Role.PRODUCER
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, path, role
+
+
+def test_every_back_office_route_refuses_whoever_it_is_not_for(app, make_user):
+    """The matrix: every route × anonymous, customer, a producer, an administrator."""
+    requests = list(back_office_requests(app))
+    assert len(requests) >= 4
+    users = {role: make_user(role=role) for role in Role}
+    db.session.commit()
+    clients = {None: app.test_client()}
+    for role, user in users.items():
+        clients[role] = app.test_client()
+        clients[role].post("/sign-in", data={"email": user.email, "password": "mật-khẩu-đủ-dài-1"})
+    for method, path, role in requests:
+        response = clients[None].open(path, method=method)
+        assert response.status_code == 302 and "/sign-in" in response.location, (method, path, "anonymous")
+        for other in Role:
+            if other != role:
+                response = clients[other].open(path, method=method)
+                assert response.status_code == 403, (method, path, other)
+
 
 PAGES = {"/admin/": Role.ADMIN, "/en/admin/": Role.ADMIN, "/producer/": Role.PRODUCER,
          "/en/producer/": Role.PRODUCER}
