@@ -167,7 +167,6 @@ PLACES = [("Sa Huỳnh", "Sa Huỳnh"), ("sa huynh", "Sa Huỳnh"), ("sa huyng",
 # Expectations the search does not meet yet (see the report that came with these tests): they stay out of
 # the suite until the search is fixed, so that a regression elsewhere is not hidden by a known failure.
 NOT_YET = {
-    "cinamon": "as 'cinnamon'",
     "toii": "a four-letter word gets no near spelling: no result, only 'did you mean toi'",
 }
 
