@@ -25,7 +25,8 @@ from .analysis import ENGLISH, EXACT, FOLDED, terms
 from .highlight import Matcher, mark, snippet
 
 MAX_QUERY_LENGTH = 200
-FUZZY_FROM_LENGTH = 5
+FUZZY_FROM_LENGTH = 4
+LONG_WORD = 7
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -50,6 +51,12 @@ def build_query(snap: memory.Snapshot, text: str, require_all: bool = True, fuzz
     folded, exact, english = terms(FOLDED, text), terms(EXACT, text), terms(ENGLISH, text)
     if not folded:
         return None
+    if fuzzy:  # a key pressed twice: "toii" is "tỏi", "honney" is "honey"
+        for position, word in enumerate(folded):
+            single = _single_letters(word)
+            if single != word and _unknown(snap, word) and not _unknown(snap, single):
+                folded[position], exact[position] = single, _single_letters(exact[position])
+                english[position] = (terms(ENGLISH, single) or [single])[0]
     size = snap.size
     total = np.zeros(size, np.float32)
     required = None
@@ -61,8 +68,9 @@ def build_query(snap: memory.Snapshot, text: str, require_all: bool = True, fuzz
             _add(score, snap.term_scores(field, term), boost)
         expansions = []
         if fuzzy and len(word) >= FUZZY_FROM_LENGTH:
-            expansions += [("name", snap.near("name", word), 0.4), ("name_en", snap.near("name_en", stem), 0.3),
-                           ("text", snap.near("text", word), 0.1)]
+            expansions += [("name", snap.near("name", word, _edits(word)), 0.4),
+                           ("name_en", snap.near("name_en", stem, _edits(stem)), 0.3),
+                           ("text", snap.near("text", word, _edits(word)), 0.1)]
         if position == len(folded) - 1 and is_prefix(word, len(folded)):
             expansions += [("name", snap.with_prefix("name", word), 0.6),
                            ("name_en", snap.with_prefix("name_en", word), 0.4),
@@ -97,15 +105,32 @@ FOLDED_FIELDS = ("name", "text", "producer", "places")
 ENGLISH_FIELDS = ("name_en", "text_en")
 
 
+def _edits(word: str) -> int:
+    """How far a near spelling may be: one letter, two in a long word ("cinammon")."""
+    return 2 if len(word) >= LONG_WORD else 1
+
+
+REPEATED = re.compile(r"(\w)\1+")
+
+
+def _single_letters(word: str) -> str:
+    return REPEATED.sub(r"\1", word)
+
+
+def _unknown(snap: memory.Snapshot, word: str) -> bool:
+    return not any(snap.has(field, word) for field in FOLDED_FIELDS)
+
+
 def _corrected(snap: memory.Snapshot, word: str, fields: tuple[str, ...]) -> str:
-    """The word as it is, if the index knows it; else its commonest near spelling in the first field
-    that has one."""
+    """The word as it is, if the index knows it; else its nearest (then commonest) near spelling in the
+    first field that has one."""
     if len(word) < FUZZY_FROM_LENGTH or any(snap.has(field, word) for field in fields):
         return word
     for field in fields:
-        near = snap.near(field, word)
-        if near:
-            return max(near, key=lambda term: (snap.document_frequency(field, term), term))
+        near = snap.near(field, word, _edits(word))
+        if near:  # the nearest, then the commonest
+            return min(near, key=lambda term: (memory.edits(word, term, 2), -snap.document_frequency(field, term),
+                                               term))
     return word
 
 
