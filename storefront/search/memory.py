@@ -132,7 +132,6 @@ class Snapshot:
         self._postings: dict[tuple, tuple | None] = {}
         self._average: dict[str, float] = {}
         self._listing = None
-        self.lock = threading.Lock()
 
     # --- what the index holds ---------------------------------------------------------------------
 
@@ -160,12 +159,16 @@ class Snapshot:
 
     def near(self, field: str, word: str, distance: int = 1, first_letters: int = 1) -> list[str]:
         """Terms within `distance` edits (a swap of neighbours counts one) that share the first letters."""
-        if len(word) < first_letters:
-            return []
+        key = ("near", field, word, distance, first_letters)
+        if key in self._scores:
+            return self._scores[key]
         found = []
+        if len(word) < first_letters:
+            return found
         for term in self.with_prefix(field, word[:first_letters]) if first_letters else self.terms(field):
             if term != word and abs(len(term) - len(word)) <= distance and edits(word, term, distance) <= distance:
                 found.append(term)
+        self._remember(self._scores, key, found)
         return found
 
     def document_frequency(self, field: str, term: str) -> int:
