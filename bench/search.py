@@ -19,7 +19,7 @@ What it does
        bench/wrk_report.lua (cycling through the URL list), for --duration seconds each:
            baseline    /healthz/live (first and last; their mean is the baseline)
            catalogue   /products
-           search      /search?q=…  cycling through QUERIES (40 queries as shoppers type them)
+           search      /search?q=…  cycling through QUERIES (45 queries as shoppers type them)
            suggest     /api/v1/search/suggest?q=…&lang=vi  cycling through PREFIXES (2–6 characters)
        then stops it, and starts bench/search_like.py's app with the same gunicorn settings for
            like-search /like-search?q=…  the same queries, the same template and page size
@@ -101,6 +101,7 @@ QUERIES = (
     ("mây tre đ", "partial"),
     # typos and spelling variants
     ("nuoc mamm", "typo"), ("cinamon", "typo"), ("garlik", "typo"), ("tỏi lí sơn", "typo"), ("honney", "typo"),
+    ("toii", "typo"), ("lyy sonn", "typo"), ("cinammon", "typo"), ("mat onh", "typo"),
     # nothing of the kind in the catalogue
     ("sầu riêng", "absent"),
 )
