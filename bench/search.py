@@ -7,8 +7,9 @@ What it does
     1. Builds the benchmark database with bench.generate (20,000 products, 10,000 producers on
        PostgreSQL; BENCH_DATABASE_URL chooses it), or reuses it with --reuse.
     2. Builds the search index of that database in bench/out/search-index with
-       storefront.search.index.rebuild(), inside the shop's app, and times it (--reuse-index keeps an
-       index already there instead).
+       storefront.search.index.rebuild(), inside the shop's app in a child process of its own, and
+       reports its time and peak memory (the child's peak resident set) (--reuse-index keeps an index
+       already there instead).
     3. Times each query in process, one at a time and with no page cache (--reps times each): the
        shop's /search page and suggestion endpoint, and the naive LIKE page and suggestions of
        bench/search_like.py, through Flask's test client: what each costs alone, query by query, and
@@ -18,7 +19,7 @@ What it does
        bench/wrk_report.lua (cycling through the URL list), for --duration seconds each:
            baseline    /healthz/live (first and last; their mean is the baseline)
            catalogue   /products
-           search      /search?q=…  cycling through QUERIES (40 queries as shoppers type them)
+           search      /search?q=…  cycling through QUERIES (45 queries as shoppers type them)
            suggest     /api/v1/search/suggest?q=…&lang=vi  cycling through PREFIXES (2–6 characters)
        then stops it, and starts bench/search_like.py's app with the same gunicorn settings for
            like-search /like-search?q=…  the same queries, the same template and page size
@@ -47,9 +48,11 @@ import http.client
 import io
 import json
 import math
+import multiprocessing
 import os
 import pstats
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -98,6 +101,7 @@ QUERIES = (
     ("mây tre đ", "partial"),
     # typos and spelling variants
     ("nuoc mamm", "typo"), ("cinamon", "typo"), ("garlik", "typo"), ("tỏi lí sơn", "typo"), ("honney", "typo"),
+    ("toii", "typo"), ("lyy sonn", "typo"), ("cinammon", "typo"), ("mat onh", "typo"),
     # nothing of the kind in the catalogue
     ("sầu riêng", "absent"),
 )
@@ -165,8 +169,24 @@ def app_config(url: str, **settings):
                 {"SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": str(INDEX_DIR), **settings})
 
 
-def build_index(url: str) -> tuple[int, float]:
-    """storefront.search.index.rebuild() on the benchmark database, into INDEX_DIR: (documents, seconds)."""
+def build_index(url: str) -> tuple[int, float, float, float]:
+    """storefront.search.index.rebuild() on the benchmark database, into INDEX_DIR, in a child process
+    of its own so that its memory is its own: (documents, seconds, the child's resident memory before
+    the rebuild and at its peak, in MB)."""
+    context = multiprocessing.get_context("spawn")
+    answers = context.Queue()
+    child = context.Process(target=_build_index_child, args=(url, answers))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"the index rebuild failed (exit status {child.exitcode})")
+    count, seconds, before_mb, peak_mb = answers.get()
+    if count < 0:
+        raise SystemExit(f"Another rebuild of {INDEX_DIR} is running (its .rebuilding marker is there).")
+    return count, seconds, before_mb, peak_mb
+
+
+def _build_index_child(url: str, answers) -> None:
     from sqlalchemy import func, select
 
     from storefront import create_app
@@ -178,6 +198,7 @@ def build_index(url: str) -> tuple[int, float]:
     with app.app_context():
         total = db.session.scalar(select(func.count()).select_from(Product))
         db.session.rollback()
+        before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         done, started = 0, time.perf_counter()
 
         def progress(step: int) -> None:
@@ -194,9 +215,7 @@ def build_index(url: str) -> tuple[int, float]:
         count = index.rebuild(progress=progress)
         seconds = time.perf_counter() - started
         db.engine.dispose()
-    if count < 0:
-        raise SystemExit(f"Another rebuild of {INDEX_DIR} is running (its .rebuilding marker is there).")
-    return count, seconds
+    answers.put((count, seconds, before_mb, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
 def index_documents(url: str) -> int:
@@ -272,8 +291,8 @@ def time_in_process(url: str, reps: int) -> tuple[list[QueryTiming], list[QueryT
 
 
 def phase_breakdown(app, queries=tuple(q for q, _ in QUERIES), reps: int = 3) -> str:
-    """Where an uncached /search request goes, query by query (median of `reps`): the Whoosh ranking
-    (storefront.search.queries._ranked_ids: every attempt, reading each hit's stored id), the rest of
+    """Where an uncached /search request goes, query by query (median of `reps`): the ranking
+    (storefront.search.queries._ranked_positions: every attempt, scored in memory), the rest of
     search() (listing filter, facets, the page's cards from PostgreSQL, highlighting), and the rest of
     the request (the template)."""
     from storefront.catalog.forms import CatalogueFilters
@@ -281,7 +300,7 @@ def phase_breakdown(app, queries=tuple(q for q, _ in QUERIES), reps: int = 3) ->
     from storefront.search import queries as search_queries
 
     lines = [f"Phases of an uncached /search request, ms (median of {reps}):",
-             f"  {'query':<22} {'whoosh':>7} {'rest of search()':>17} {'template etc.':>14} {'request':>8}  hits"]
+             f"  {'query':<22} {'ranking':>7} {'rest of search()':>17} {'template etc.':>14} {'request':>8}  hits"]
     totals = [0.0, 0.0, 0.0]
     for query in queries:
         samples = []
@@ -292,17 +311,17 @@ def phase_breakdown(app, queries=tuple(q for q, _ in QUERIES), reps: int = 3) ->
                 request_ms = (time.perf_counter() - started) * 1000
                 listing = current_listing()
                 started = time.perf_counter()
-                ranked, _, _ = search_queries._ranked_ids(search_queries.clean_query(query), listing)
-                whoosh_ms = (time.perf_counter() - started) * 1000
+                ranked, _, _ = search_queries._ranked_positions(search_queries.clean_query(query), listing)
+                ranking_ms = (time.perf_counter() - started) * 1000
                 started = time.perf_counter()
                 search_queries.search(query, CatalogueFilters())
                 search_ms = (time.perf_counter() - started) * 1000
-            samples.append((whoosh_ms, max(0.0, search_ms - whoosh_ms), max(0.0, request_ms - search_ms)))
-        whoosh_ms, rest_ms, template_ms = (statistics.median(column) for column in zip(*samples))
-        for i, value in enumerate((whoosh_ms, rest_ms, template_ms)):
+            samples.append((ranking_ms, max(0.0, search_ms - ranking_ms), max(0.0, request_ms - search_ms)))
+        ranking_ms, rest_ms, template_ms = (statistics.median(column) for column in zip(*samples))
+        for i, value in enumerate((ranking_ms, rest_ms, template_ms)):
             totals[i] += value
-        lines.append(f"  {query:<22} {whoosh_ms:>7.1f} {rest_ms:>17.1f} {template_ms:>14.1f} "
-                     f"{whoosh_ms + rest_ms + template_ms:>8.1f}  {len(ranked)}")
+        lines.append(f"  {query:<22} {ranking_ms:>7.1f} {rest_ms:>17.1f} {template_ms:>14.1f} "
+                     f"{ranking_ms + rest_ms + template_ms:>8.1f}  {len(ranked)}")
     whole = sum(totals)
     lines.append(f"  {'share of the time':<22} {totals[0] / whole:>7.0%} {totals[1] / whole:>17.0%} "
                  f"{totals[2] / whole:>14.0%}")
@@ -545,8 +564,9 @@ def main(argv=None) -> int:
     if documents == products:
         index_note = f"reused ({documents:,} documents)"
     else:
-        documents, seconds = build_index(url)
-        index_note = f"rebuilt: {documents:,} documents in {seconds:.1f} s"
+        documents, seconds, before_mb, peak_mb = build_index(url)
+        index_note = (f"rebuilt: {documents:,} documents in {seconds:.1f} s, peak memory {peak_mb:.0f} MB "
+                      f"(the rebuilding process's resident set; {before_mb:.0f} MB before it began)")
     print(f"Search index: {index_note}", flush=True)
 
     timings = ([], [])

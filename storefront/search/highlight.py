@@ -56,8 +56,12 @@ def mark(text: str, matcher: Matcher) -> Markup:
 def snippet(text: str, matcher: Matcher, width: int = 180) -> Markup | None:
     """A window of the text around its first matching word, marked; None when no word matches."""
     text = " ".join(nfc(text or "").split())
+    # Each distinct word is tested once: long texts repeat their words, and most hold none of the query's.
+    matching = {word for word in set(WORD.findall(text)) if matcher.matches(word)}
+    if not matching:
+        return None
     for found in WORD.finditer(text):
-        if matcher.matches(found.group()):
+        if found.group() in matching:
             start = max(0, found.start() - width // 3)
             if start:
                 start = text.find(" ", start) + 1 or start

@@ -1,14 +1,18 @@
-"""Searching the catalogue: ranked by Whoosh, kept to what is certified today by the listing."""
+"""Searching the catalogue: the Whoosh index scored in memory (memory.py), kept to what is certified today
+by the listing, whose bitsets count the facets."""
 import math
+import pickle
 import re
+import struct
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 
+import numpy as np
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Phrase, Prefix, Term
 
 from ..catalog.forms import CatalogueFilters
 from ..catalog.listing import current_listing
@@ -16,13 +20,13 @@ from ..catalog.models import Product
 from ..catalog.queries import ProductCard, cards_for
 from ..extensions import db
 from ..i18n import localized
-from . import glossary, index
+from . import glossary, index, memory
 from .analysis import ENGLISH, EXACT, FOLDED, terms
 from .highlight import Matcher, mark, snippet
 
 MAX_QUERY_LENGTH = 200
-SCORED_LIMIT = 300
-FUZZY_FROM_LENGTH = 5
+FUZZY_FROM_LENGTH = 4
+LONG_WORD = 7
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -38,43 +42,121 @@ def is_prefix(last_word: str, word_count: int) -> bool:
     return len(last_word) >= 2 or word_count > 1
 
 
-def build_query(text: str, require_all: bool = True, fuzzy: bool = False):
-    """Each word must match a field (or, with require_all=False, any word may) folded, with its exact
-    accents, by English stem, as a prefix for the last word typed, and with fuzzy=True by a near
-    spelling (long words only); words side by side in a name or text, and a name that starts with
-    them, rank higher."""
+def build_query(snap: memory.Snapshot, text: str, require_all: bool = True, fuzzy: bool = False):
+    """(scores, matched) over the snapshot's documents. Each word must match a field (or, with
+    require_all=False, any word may) folded, with its exact accents, by English stem, as a prefix for
+    the last word typed, and with fuzzy=True by a near spelling; words side by side in a name, a place
+    or a producer, and a name that starts with them, rank higher. Scores add up as Whoosh's And, Or and
+    AndMaybe add them; a prefix or a near spelling scores as the best term it stands for."""
     folded, exact, english = terms(FOLDED, text), terms(EXACT, text), terms(ENGLISH, text)
     if not folded:
         return None
-    per_word = []
+    if fuzzy:  # a key pressed twice: "toii" is "tỏi", "honney" is "honey"
+        for position, word in enumerate(folded):
+            single = _single_letters(word)
+            if single != word and _unknown(snap, word) and not _unknown(snap, single):
+                folded[position], exact[position] = single, _single_letters(exact[position])
+                english[position] = (terms(ENGLISH, single) or [single])[0]
+    size = snap.size
+    total = np.zeros(size, np.float32)
+    required = None
     for position, (word, accented, stem) in enumerate(zip(folded, exact, english)):
-        alternatives = [Term("name", word), Term("name_exact", accented, boost=2.0), Term("producer", word),
-                        Term("places", word), Term("text", word), Term("name_en", stem),
-                        Term("text_en", stem)]
+        score = np.zeros(size, np.float32)
+        for field, term, boost in (("name", word, 1.0), ("name_exact", accented, 2.0), ("producer", word, 1.0),
+                                   ("places", word, 1.0), ("text", word, 1.0), ("name_en", stem, 1.0),
+                                   ("text_en", stem, 1.0)):
+            _add(score, snap.term_scores(field, term), boost)
+        expansions = []
         if fuzzy and len(word) >= FUZZY_FROM_LENGTH:
-            alternatives += [FuzzyTerm("name", word, boost=0.4), FuzzyTerm("name_en", stem, boost=0.3),
-                             FuzzyTerm("text", word, boost=0.1)]
+            expansions += [("name", snap.near("name", word, _edits(word)), 0.4),
+                           ("name_en", snap.near("name_en", stem, _edits(stem)), 0.3),
+                           ("text", snap.near("text", word, _edits(word)), 0.1)]
         if position == len(folded) - 1 and is_prefix(word, len(folded)):
-            alternatives += [Prefix("name", word, boost=0.6), Prefix("name_en", word, boost=0.4),
-                             Prefix("producer", word, boost=0.3)]
-        per_word.append(Or(alternatives))
-    required = And(per_word) if require_all else Or(per_word)
-    boosts = [_name_starts_with(folded)]
+            expansions += [("name", snap.with_prefix("name", word), 0.6),
+                           ("name_en", snap.with_prefix("name_en", word), 0.4),
+                           ("producer", snap.with_prefix("producer", word), 0.3)]
+        for field, found, boost in expansions:
+            if found:
+                best = np.zeros(size, np.float32)
+                for term in found:
+                    scored = snap.term_scores(field, term)
+                    if scored is not None:
+                        best[scored[0]] = np.maximum(best[scored[0]], scored[1])
+                score += best * boost
+        matched = score > 0
+        required = matched if required is None else (required & matched if require_all else required | matched)
+        total += score
+    if fuzzy:  # the boosts of what was meant: "garlik" is garlic, whose name starts with "tỏi"
+        folded = [_corrected(snap, word, FOLDED_FIELDS) for word in folded]
+        english = [_corrected(snap, stem, ENGLISH_FIELDS) for stem in english]
+    boosts = [("name_lead", [index.NAME_START] + folded[:index.LEAD_WORDS], 4.0)]
     if len(folded) > 1:
         # Phrases only in the short name fields: positions in long texts cost more than they tell.
-        boosts += [Phrase("name", folded, boost=3.0), Phrase("name_exact", exact, boost=3.0),
-                   Phrase("name_en", english, boost=2.0), Phrase("places", folded, boost=2.0),
-                   Phrase("producer", folded, boost=1.5)]
-    boosts += [_name_starts_with(words) for words in glossary.vietnamese_names(english)]
-    return AndMaybe(required, Or(boosts))
+        boosts += [("name", folded, 3.0), ("name_exact", exact, 3.0), ("name_en", english, 2.0),
+                   ("places", folded, 2.0), ("producer", folded, 1.5)]
+    boosts += [("name_lead", [index.NAME_START] + words[:index.LEAD_WORDS], 4.0)
+               for words in glossary.vietnamese_names(english)]
+    for field, words, boost in boosts:
+        _add_phrase(total, snap, field, words, boost, required)
+    return total, required
 
 
-def _name_starts_with(folded_words: list[str]):
-    return Phrase("name_lead", [index.NAME_START] + folded_words[:index.LEAD_WORDS], boost=4.0)
+FOLDED_FIELDS = ("name", "text", "producer", "places")
+ENGLISH_FIELDS = ("name_en", "text_en")
 
 
-# Tried in turn until one finds a certified product: exact words first, near spellings only when needed
-# (fuzzy matching is the costly part), then any of the words.
+def _edits(word: str) -> int:
+    """How far a near spelling may be: one letter, two in a long word ("cinammon")."""
+    return 2 if len(word) >= LONG_WORD else 1
+
+
+REPEATED = re.compile(r"(\w)\1+")
+
+
+def _single_letters(word: str) -> str:
+    return REPEATED.sub(r"\1", word)
+
+
+def _unknown(snap: memory.Snapshot, word: str) -> bool:
+    return not any(snap.has(field, word) for field in FOLDED_FIELDS)
+
+
+def _corrected(snap: memory.Snapshot, word: str, fields: tuple[str, ...]) -> str:
+    """The word as it is, if the index knows it; else its nearest (then commonest) near spelling in the
+    first field that has one."""
+    if len(word) < FUZZY_FROM_LENGTH or any(snap.has(field, word) for field in fields):
+        return word
+    for field in fields:
+        near = snap.near(field, word, _edits(word))
+        if near:  # the nearest, then the commonest
+            return min(near, key=lambda term: (memory.edits(word, term, 2), -snap.document_frequency(field, term),
+                                               term))
+    return word
+
+
+def _add(score: np.ndarray, scored, boost: float) -> None:
+    if scored is not None:
+        score[scored[0]] += scored[1] * boost
+
+
+def _add_phrase(total: np.ndarray, snap: memory.Snapshot, field: str, words: list[str], boost: float,
+                required: np.ndarray) -> None:
+    """Adds boost × the words' scores in the field to the documents where they stand side by side."""
+    found = [snap.postings(field, word) for word in words]
+    if any(postings is None for postings in found):
+        return
+    together, score = None, np.zeros(snap.size, np.float32)
+    for word, (documents, _, masks) in zip(words, found):
+        mask = np.zeros(snap.size, np.uint64)
+        mask[documents] = masks
+        together = mask if together is None else (together << np.uint64(1)) & mask
+        _add(score, snap.term_scores(field, word), 1.0)
+    hit = (together != 0) & required
+    total[hit] += score[hit] * boost
+
+
+# Tried in turn until one finds a certified product: exact words first, near spellings only when needed,
+# then any of the words.
 ATTEMPTS = ({"require_all": True}, {"require_all": True, "fuzzy": True}, {"require_all": False, "fuzzy": True})
 
 
@@ -103,20 +185,21 @@ def search(raw_query: str, filters: CatalogueFilters) -> SearchPage:
     page = SearchPage(query, filters)
     listing = current_listing()
     try:
-        ranked, page.partial, page.suggestion = _ranked_ids(query, listing)
+        ranked, page.partial, page.suggestion = _ranked_positions(query, listing)
     except index.IndexUnavailable:
         index.recover(current_app._get_current_object())
         try:  # recovered already when rebuilds run inline
-            ranked, page.partial, page.suggestion = _ranked_ids(query, listing)
+            ranked, page.partial, page.suggestion = _ranked_positions(query, listing)
         except index.IndexUnavailable:
-            ranked, page.degraded = _fallback_ids(query, listing), True
-    within = listing.mask_of(ranked)
-    matching = listing.members(listing.mask(filters, within=within))
-    ranked = [i for i in ranked if matching[listing.position[i] >> 3] >> (listing.position[i] & 7) & 1]
+            ranked, page.degraded = _fallback_positions(query, listing), True
+    size = len(listing.rows)
+    within = _bitset(ranked, size)
+    chosen = _members(listing.mask(filters, within=within), size)
+    ranked = ranked[chosen[ranked]]
     page.total = len(ranked)
     page.facets = listing.facets(filters, within=within)
     start = (filters.page - 1) * filters.per_page
-    rows = [listing.rows[listing.position[i]] for i in ranked[start:start + filters.per_page]]
+    rows = [listing.rows[i] for i in ranked[start:start + filters.per_page].tolist()]
     page.cards = cards_for(rows)
     matcher = Matcher(query)
     for card in page.cards:
@@ -130,69 +213,111 @@ def search(raw_query: str, filters: CatalogueFilters) -> SearchPage:
     return page
 
 
-def _ranked_ids(query: str, listing) -> tuple[list[int], bool, str | None]:
-    """Listed product ids, best first; whether only some words matched; a spelling suggestion."""
-    ix = index.open_index()
+def _bitset(positions: np.ndarray, size: int) -> int:
+    """The listing's bitset (bit i for position i) of these positions."""
+    chosen = np.zeros(size, bool)
+    chosen[positions] = True
+    return int.from_bytes(np.packbits(chosen, bitorder="little").tobytes(), "little")
+
+
+def _members(bitset: int, size: int) -> np.ndarray:
+    """A listing bitset as one boolean per position."""
+    packed = np.frombuffer(bitset.to_bytes(size // 8 + 1, "little"), np.uint8)
+    return np.unpackbits(packed, bitorder="little")[:size].astype(bool)
+
+
+def _snapshot() -> memory.Snapshot:
+    return memory.snapshot()
+
+
+def _ranked(snap: memory.Snapshot, query: str, listing, attempt: dict) -> np.ndarray:
+    """Listing positions of the certified products that match, best score first, then in the listing's
+    order (best stars first)."""
+    found = build_query(snap, query, **attempt)
+    if found is None:
+        return np.zeros(0, np.int64)
+    scores, matched = found
+    positions = snap.positions_in(listing)
+    documents = np.flatnonzero(matched & (positions >= 0))
+    if not len(documents):
+        return np.zeros(0, np.int64)
+    listed, scored = positions[documents].astype(np.int64), scores[documents]
+    order = np.lexsort((listed, -scored))
+    listed = listed[order]
+    _, first = np.unique(listed, return_index=True)  # one document per product, whatever happens
+    return listed if len(first) == len(listed) else listed[np.sort(first)]
+
+
+def _guarded(work):
+    """Runs work(snapshot): a segment that turns out damaged while it is read makes the index unavailable."""
+    snap = _snapshot()
+    problem = None
     try:
-        with ix.searcher() as searcher:
-            for attempt in ATTEMPTS:
-                ranked = _matching_ids(searcher, build_query(query, **attempt), listing)
-                if ranked:
-                    return ranked, not attempt["require_all"], None
-            return [], False, _did_you_mean(searcher, query, listing)
+        return work(snap)
     except index.IndexUnavailable:
         raise
-    except Exception as error:  # a segment that went missing or bad under a reader
-        raise index.IndexUnavailable(repr(error)) from error
+    except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, struct.error, zlib.error,
+            pickle.UnpicklingError) as error:
+        problem = repr(error)  # only its description: the error's frames hold the damaged file open
+    memory.holder().forget()
+    current_app.logger.warning("search index unreadable while searching: %s", problem)
+    raise index.IndexUnavailable(problem)
 
 
-def _matching_ids(searcher, whoosh_query, listing) -> list[int]:
-    """Every listed product that matches: the best SCORED_LIMIT by score, the rest (rarely paged to)
-    in the listing's order. Scoring every match of a common word is what makes Whoosh slow."""
-    ids = searcher.reader().stored_fields
-    best = [int(hit["id"]) for hit in searcher.search(whoosh_query, limit=SCORED_LIMIT)]
-    ranked = [i for i in best if i in listing.position]
-    if len(best) == SCORED_LIMIT:
-        seen = set(best)
-        rest = {int(ids(number)["id"]) for number in searcher.docs_for_query(whoosh_query)} - seen
-        ranked += sorted((i for i in rest if i in listing.position), key=listing.position.__getitem__)
-    return ranked
+def _ranked_positions(query: str, listing) -> tuple[np.ndarray, bool, str | None]:
+    """Listing positions, best first; whether only some words matched; a spelling suggestion."""
+
+    def work(snap):
+        for attempt in ATTEMPTS:
+            ranked = _ranked(snap, query, listing, attempt)
+            if len(ranked):
+                return ranked, not attempt["require_all"], None
+        return np.zeros(0, np.int64), False, _did_you_mean(snap, query, listing)
+
+    return _guarded(work)
 
 
-def _did_you_mean(searcher, query: str, listing) -> str | None:
+def _did_you_mean(snap: memory.Snapshot, query: str, listing) -> str | None:
     words, corrected = terms(FOLDED, query), []
     for word in words:
-        candidates = searcher.suggest("name", word, limit=1) or searcher.suggest("text", word, limit=1)
-        corrected.append(candidates[0] if candidates else word)
+        corrected.append(_closest(snap, "name", word) or _closest(snap, "text", word) or word)
     if corrected == words:
         return None
     suggestion = " ".join(corrected)
-    return suggestion if _matching_ids(searcher, build_query(suggestion), listing) else None
+    return suggestion if len(_ranked(snap, suggestion, listing, ATTEMPTS[0])) else None
 
 
-def _fallback_ids(query: str, listing) -> list[int]:
+def _closest(snap: memory.Snapshot, field: str, word: str) -> str | None:
+    """The commonest term of the field nearest to the word (two edits at most), if it is not there."""
+    if snap.has(field, word):
+        return None
+    candidates = [(memory.edits(word, term, 2), -snap.document_frequency(field, term), term)
+                  for term in snap.near(field, word, distance=2)]
+    return min(candidates)[2] if candidates else None
+
+
+def _fallback_positions(query: str, listing) -> np.ndarray:
     """While the index is rebuilt: products whose name holds every word (folded), best stars first."""
     words = terms(FOLDED, query)
-    return [row.id for row in listing.rows
-            if all(any(part.startswith(word) for part in row.name_key[0].split()) for word in words)]
+    return np.array([position for position, row in enumerate(listing.rows)
+                     if all(any(part.startswith(word) for part in row.name_key[0].split()) for word in words)],
+                    np.int64)
 
 
 SUGGESTION_LIMIT = 8
 
 
-def _suggested_ids(query: str, listing) -> list[int]:
-    """The first attempts of a search (exact words, then near spellings), a few results each."""
-    ix = index.open_index()
-    try:
-        with ix.searcher() as searcher:
-            for attempt in ATTEMPTS[:2]:
-                hits = searcher.search(build_query(query, **attempt), limit=SUGGESTION_LIMIT * 5)
-                ranked = [int(hit["id"]) for hit in hits if int(hit["id"]) in listing.position]
-                if ranked:
-                    return ranked
-            return []
-    except Exception as error:  # a segment that went missing or bad under a reader
-        raise index.IndexUnavailable(repr(error)) from error
+def _suggested_positions(query: str, listing) -> np.ndarray:
+    """The first attempts of a search (exact words, then near spellings), a few results."""
+
+    def work(snap):
+        for attempt in ATTEMPTS[:2]:
+            ranked = _ranked(snap, query, listing, attempt)
+            if len(ranked):
+                return ranked[:SUGGESTION_LIMIT]
+        return np.zeros(0, np.int64)
+
+    return _guarded(work)
 
 
 def suggestions(raw_query: str) -> list[dict]:
@@ -202,15 +327,14 @@ def suggestions(raw_query: str) -> list[dict]:
         return []
     listing = current_listing()
     try:
-        ranked = _suggested_ids(query, listing)
+        ranked = _suggested_positions(query, listing)
     except index.IndexUnavailable:
         index.recover(current_app._get_current_object())
-        ranked = _fallback_ids(query, listing)
-    ranked = ranked[:SUGGESTION_LIMIT]
+        ranked = _fallback_positions(query, listing)
+    ranked = [listing.rows[i].id for i in ranked[:SUGGESTION_LIMIT].tolist()]
     products = {p.id: p for p in db.session.scalars(
         select(Product).where(Product.id.in_(ranked)).options(selectinload(Product.producer)))}
     matcher = Matcher(query)
     return [{"id": i, "product": products[i], "stars": listing.rows[listing.position[i]].stars,
              "label_html": mark(localized(products[i], "name"), matcher)}
             for i in ranked if i in products]
-
