@@ -12,12 +12,18 @@ It answers, in Stripe's shapes and with Stripe's rules:
 - errors as {"error": {"type", "code", "message", "param"}} with a Request-Id header; a wrong API key
   is a 401.
 
-The test drives what a buyer would do on Stripe's page: `fake_stripe.complete(session_id)` pays the
-session and returns the `checkout.session.completed` event Stripe would send;
-`fake_stripe.expire(session_id)` lets it lapse (`checkout.session.expired`). `signed_event(event,
-secret)` (or `fake_stripe.sign(event)`) turns an event into the body and Stripe-Signature header of a
-webhook request, signed with the SDK's own helper. `fake_stripe.fail_next(...)` makes the next
-answers errors (e.g. 500s, which the SDK retries with the same idempotency key).
+The test drives what happens on Stripe's side: `fake_stripe.complete(session_id)` pays the session
+and returns the `checkout.session.completed` event Stripe would send; `fake_stripe.expire(session_id)`
+lets it lapse (`checkout.session.expired`). `signed_event(event, secret)` (or `fake_stripe.sign(event)`)
+turns an event into the body and Stripe-Signature header of a webhook request, signed with the SDK's
+own helper. `fake_stripe.fail_next(...)` makes the next answers errors (e.g. 500s, which the SDK
+retries with the same idempotency key). `fake_stripe.events` lists every event emitted.
+
+A browser can follow the session's URL to a minimal hosted page: its Pay button completes the session,
+posts the signed event to `fake_stripe.webhook_url` if the test set one (results in `.deliveries`),
+and redirects to the success URL ({CHECKOUT_SESSION_ID} filled in), as Stripe does. For an app other
+than the `app` fixture's (the browser tests' demo_app), `with serving(demo_app) as fake:` does what
+the fixture does.
 
 Test modules may both list it in `pytest_plugins` and import `signed_event` from it: PYTEST_DONT_REWRITE
 (it has no asserts to rewrite) spares the "already imported" warning pytest would otherwise raise.
@@ -27,6 +33,10 @@ import json
 import secrets
 import threading
 import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
@@ -35,6 +45,7 @@ import stripe
 
 _CONFIG_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE")
 _MISSING = object()
+_PAGE = '<!doctype html><html lang="en"><meta charset="utf-8"><title>{title}</title><main>{body}</main></html>'
 
 
 def signed_event(event: dict, secret: str, timestamp: int | None = None) -> tuple[bytes, str]:
@@ -95,6 +106,12 @@ class FakeStripe:
         self.sessions: dict[str, dict] = {}
         self.payment_intents: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        #: Every event this fake's Stripe has emitted, oldest first.
+        self.events: list[dict] = []
+        #: Where a payment made on the hosted page posts its signed event (None: nowhere).
+        self.webhook_url: str | None = None
+        #: (event id, HTTP status or error) of each delivery to webhook_url.
+        self.deliveries: list[tuple[str, object]] = []
         self._idempotent: dict[str, tuple[str, str, dict, dict]] = {}
         self._failures: list[tuple[int, dict]] = []
         self._lock = threading.RLock()
@@ -142,13 +159,13 @@ class FakeStripe:
         length = int(handler.headers.get("Content-Length") or 0)
         raw = handler.rfile.read(length).decode("utf-8") if length else ""
         form = dict(parse_qsl(raw if method == "POST" else url.query, keep_blank_values=True))
+        if url.path.startswith("/c/pay/"):
+            return self._hosted_page(handler, method, url.path.rsplit("/", 1)[-1])
         key = handler.headers.get("Idempotency-Key")
         headers = {}
         with self._lock:
             self.requests.append((method, url.path, form, key))
             try:
-                if url.path.startswith("/c/pay/"):
-                    return self._checkout_page(handler, url.path.rsplit("/", 1)[-1])
                 if handler.headers.get("Authorization") != f"Bearer {self.secret_key}":
                     raise _error(401, "Invalid API Key provided: sk_test_****" + self.secret_key[-4:])
                 if self._failures:
@@ -186,13 +203,47 @@ class FakeStripe:
         handler.end_headers()
         handler.wfile.write(data)
 
-    def _checkout_page(self, handler, session_id):
-        session = self.sessions.get(session_id)
-        if session is None:
-            return self._send(handler, 404, "<!doctype html><title>Not found</title>", {}, "text/html")
-        page = (f"<!doctype html><title>Fake Stripe Checkout</title><h1>Pay {session['amount_total']} "
-                f"{session['currency'].upper()}</h1><p>{session['status']}</p>")
-        self._send(handler, 200, page, {}, "text/html; charset=utf-8")
+    def _hosted_page(self, handler, method, session_id):
+        """Stripe's hosted payment page, reduced to a Pay button and a back link. Paying completes the
+        session, delivers the event to `webhook_url` when it is set, and redirects to the success URL."""
+        with self._lock:
+            session = self.sessions.get(session_id)
+            if session is None:
+                return self._send(handler, 404, _PAGE.format(title="Not found", body="<h1>Not found</h1>"),
+                                  {}, "text/html; charset=utf-8")
+            event = None
+            if method == "POST" and session["status"] == "open":
+                event = self.complete(session_id)
+            view = self._public(session)
+        if event is not None:
+            self._deliver(event)
+            success = view["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id)
+            return self._send(handler, 303, "", {"Location": success}, "text/plain")
+        amount = f"{view['amount_total']:,}".replace(",", ".")
+        if view["status"] == "open":
+            body = (f'<h1>Pay {amount} {escape(view["currency"].upper())}</h1>'
+                    f'<form method="post"><button type="submit">Pay</button></form>'
+                    f'<p><a href="{escape(view["cancel_url"] or "/")}">Back</a></p>')
+        else:
+            body = f'<h1>This payment page is {escape(view["status"])}</h1>'
+        self._send(handler, 200, _PAGE.format(title="Fake Stripe Checkout", body=body), {},
+                   "text/html; charset=utf-8")
+
+    def _deliver(self, event):
+        if not self.webhook_url:
+            return
+        body, header = self.sign(event)
+        request = urllib.request.Request(self.webhook_url, data=body, method="POST", headers={
+            "Content-Type": "application/json; charset=utf-8", "Stripe-Signature": header})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+            error.close()
+        except OSError as error:
+            status = repr(error)
+        self.deliveries.append((event["id"], status))
 
     def _route(self, method, path, form):
         parts = path.strip("/").split("/")
@@ -202,12 +253,13 @@ class FakeStripe:
             if len(parts) >= 4:
                 session = self._find_session(parts[3])
                 if method == "GET" and len(parts) == 4:
-                    return copy.deepcopy(session)
+                    return self._public(session)
                 if method == "POST" and parts[4:] == ["expire"]:
                     if session["status"] != "open":
                         raise _error(400, "Only Checkout Sessions with a status in [\"open\"] can be expired.")
                     self._mark_expired(session)
-                    return copy.deepcopy(session)
+                    self._event("checkout.session.expired", session)
+                    return self._public(session)
         if parts == ["v1", "refunds"] and method == "POST":
             return self._create_refund(form)
         raise _error(404, f"Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs "
@@ -321,7 +373,7 @@ class FakeStripe:
     # -- what happens on Stripe's side ------------------------------------------------------------
 
     def _event(self, type, obj):
-        return {
+        event = {
             "id": "evt_test_" + secrets.token_hex(12),
             "object": "event",
             "api_version": stripe.api_version,
@@ -332,6 +384,8 @@ class FakeStripe:
             "request": {"id": None, "idempotency_key": None},
             "type": type,
         }
+        self.events.append(event)
+        return copy.deepcopy(event)
 
     def complete(self, session_id: str, email: str = "buyer@example.com") -> dict:
         """The buyer pays on Stripe's page: the session becomes complete and paid, its PaymentIntent
@@ -379,8 +433,10 @@ class FakeStripe:
         return [r for r in self.requests if r[0] == "POST" and r[1] == path]
 
 
-@pytest.fixture
-def fake_stripe(app):
+@contextmanager
+def serving(app):
+    """A running FakeStripe that `app` talks to (its keys and API address set), restored afterwards.
+    For apps other than the `app` fixture's, e.g. the browser tests' demo_app."""
     fake = FakeStripe().start()
     saved = {key: app.config.get(key, _MISSING) for key in _CONFIG_KEYS}
     app.config.update(STRIPE_SECRET_KEY=fake.secret_key, STRIPE_WEBHOOK_SECRET=fake.webhook_secret,
@@ -394,3 +450,9 @@ def fake_stripe(app):
             else:
                 app.config[key] = value
         fake.stop()
+
+
+@pytest.fixture
+def fake_stripe(app):
+    with serving(app) as fake:
+        yield fake

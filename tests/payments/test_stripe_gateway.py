@@ -1,9 +1,12 @@
 """The Stripe gateway end to end: the real SDK against a local fake of Stripe's API, and signed webhooks."""
 import json
 import socket
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import requests
 import stripe
 
 from payments.fake_stripe import signed_event
@@ -211,6 +214,8 @@ def test_expiring_closes_an_open_session_only(fake_stripe):
     state = expire_checkout_session(session_id)
     assert (state.status, state.url) == ("expired", None)
     assert fake_stripe.sessions[session_id]["status"] == "expired"
+    assert [(e["type"], e["data"]["object"]["id"]) for e in fake_stripe.events] == [
+        ("checkout.session.expired", session_id)]
     with pytest.raises(GatewayError) as caught:
         expire_checkout_session(session_id)
     assert caught.value.http_status == 400
@@ -351,3 +356,56 @@ def test_webhooks_are_refused_without_a_configured_secret(app, fake_stripe, monk
     monkeypatch.setitem(app.config, "STRIPE_WEBHOOK_SECRET", "")
     with pytest.raises(InvalidWebhook, match="not configured"):
         parse_event(body, header)
+
+
+# -- the fake's hosted page, for browser tests ------------------------------------------------------
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A local endpoint recording the webhook requests it receives."""
+    received = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((body, self.headers["Stripe-Signature"]))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/stripe/webhook", received
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def test_paying_on_the_hosted_page_delivers_the_event_and_returns_to_the_shop(fake_stripe, webhook_receiver):
+    fake_stripe.webhook_url, received = webhook_receiver
+    session_id, url = checkout(success_url="https://shop.example/paid?session={CHECKOUT_SESSION_ID}")
+
+    with requests.Session() as browser:
+        page = browser.get(url)
+        assert page.status_code == 200 and "185.000 VND" in page.text
+        paid = browser.post(url, allow_redirects=False)
+        assert paid.status_code == 303
+        assert paid.headers["Location"] == f"https://shop.example/paid?session={session_id}"
+        assert "is complete" in browser.get(url).text
+
+    [(body, header)] = received
+    event = parse_event(body, header)
+    assert (event.type, event.data.object.id, event.data.object.payment_status) == (
+        "checkout.session.completed", session_id, "paid")
+    assert fake_stripe.deliveries == [(event.id, 200)]
+    assert [e["id"] for e in fake_stripe.events] == [event.id]
+    assert retrieve_checkout_session(session_id).status == "complete"
+
+
+def test_the_hosted_page_of_an_unknown_session_is_not_found(fake_stripe):
+    assert requests.get(f"{fake_stripe.base_url}/c/pay/cs_test_nope").status_code == 404
