@@ -105,6 +105,7 @@ def test_longest_inputs_keep_every_length_right():
 
 def test_reference_loses_tone_marks_and_spaces_but_keeps_case():
     assert clean_reference("Đơn hàng 12") == "Donhang12"
+    assert clean_reference("đặt hàng") == "dathang"
     assert clean_reference("  ocop 26 11 22 0001 ") == "ocop2611220001"
     # Decomposed input (as some keyboards send it) ends the same.
     assert clean_reference(unicodedata.normalize("NFD", "Quảng Ngãi")) == "QuangNgai"
