@@ -16,8 +16,10 @@ The test drives what happens on Stripe's side: `fake_stripe.complete(session_id)
 and returns the `checkout.session.completed` event Stripe would send; `fake_stripe.expire(session_id)`
 lets it lapse (`checkout.session.expired`). `signed_event(event, secret)` (or `fake_stripe.sign(event)`)
 turns an event into the body and Stripe-Signature header of a webhook request, signed with the SDK's
-own helper. `fake_stripe.fail_next(...)` makes the next answers errors (e.g. 500s, which the SDK
-retries with the same idempotency key). `fake_stripe.events` lists every event emitted.
+own helper. A refund (through the API, or `fake_stripe.refund_outside(intent)` as from Stripe's
+dashboard) emits `refund.created` and `charge.refunded`. `fake_stripe.events` lists every event emitted
+and `fake_stripe.last_event(type)` gives the latest of a type. `fake_stripe.fail_next(...)` makes the
+next answers errors (e.g. 500s, which the SDK retries with the same idempotency key).
 
 A browser can follow the session's URL to a minimal hosted page: its Pay button completes the session,
 posts the signed event to `fake_stripe.webhook_url` if the test set one (results in `.deliveries`),
@@ -338,6 +340,10 @@ class FakeStripe:
         intent_id = form.get("payment_intent")
         if not intent_id:
             raise _missing("payment_intent")
+        return self._refund(intent_id, _integer(form, "amount", required=False),
+                            metadata=_sub_dict(form, "metadata"), reason=form.get("reason"))
+
+    def _refund(self, intent_id, amount, metadata=None, reason=None):
         intent = self.payment_intents.get(intent_id)
         if intent is None:
             raise _error(400, f"No such payment_intent: '{intent_id}'", code="resource_missing",
@@ -346,7 +352,6 @@ class FakeStripe:
         if remaining <= 0:
             raise _error(400, f"Charge {intent['latest_charge']} has already been refunded.",
                          code="charge_already_refunded")
-        amount = _integer(form, "amount", required=False)
         if amount is None:
             amount = remaining
         if amount <= 0:
@@ -362,13 +367,33 @@ class FakeStripe:
             "charge": intent["latest_charge"],
             "created": int(time.time()),
             "currency": intent["currency"],
-            "metadata": _sub_dict(form, "metadata"),
+            "metadata": metadata or {},
             "payment_intent": intent_id,
-            "reason": form.get("reason"),
+            "reason": reason,
             "status": "succeeded",
         }
         self.refunds[refund["id"]] = refund
+        # What Stripe then sends: the refund, and the charge with its new refunded total.
+        self._event("refund.created", refund)
+        self._event("charge.refunded", self._charge(intent))
         return copy.deepcopy(refund)
+
+    @staticmethod
+    def _charge(intent):
+        return {
+            "id": intent["latest_charge"],
+            "object": "charge",
+            "amount": intent["amount"],
+            "amount_captured": intent["amount"],
+            "amount_refunded": intent["amount_refunded"],
+            "captured": True,
+            "currency": intent["currency"],
+            "metadata": dict(intent.get("metadata") or {}),
+            "paid": True,
+            "payment_intent": intent["id"],
+            "refunded": intent["amount_refunded"] >= intent["amount"],
+            "status": "succeeded",
+        }
 
     # -- what happens on Stripe's side ------------------------------------------------------------
 
@@ -415,6 +440,21 @@ class FakeStripe:
                 raise ValueError(f"session {session_id} is {session['status']}, not open")
             self._mark_expired(session)
             return self._event("checkout.session.expired", session)
+
+    def refund_outside(self, payment_intent_id: str, amount: int | None = None) -> dict:
+        """Someone refunds in Stripe's dashboard (all that remains, or `amount`); returns the
+        charge.refunded event Stripe sends."""
+        with self._lock:
+            try:
+                self._refund(payment_intent_id, amount)
+            except _Answer as answer:
+                raise ValueError(answer.body["error"]["message"]) from None
+            return copy.deepcopy(self.events[-1])
+
+    def last_event(self, type: str) -> dict:
+        """The latest event of this type (e.g. "charge.refunded" after the shop asked for a refund)."""
+        with self._lock:
+            return copy.deepcopy(next(e for e in reversed(self.events) if e["type"] == type))
 
     def sign(self, event: dict, timestamp: int | None = None) -> tuple[bytes, str]:
         """`signed_event` with this fake's webhook secret."""

@@ -248,6 +248,37 @@ def test_refund_returns_the_refund_and_is_idempotent(fake_stripe):
     assert fake_stripe.payment_intents[intent]["amount_refunded"] == 185000
 
 
+def test_a_refund_is_followed_by_the_charge_refunded_event(fake_stripe):
+    _, intent = paid_session(fake_stripe)
+    first = refund(payment_intent_id=intent, amount_vnd=60000, idempotency_key="refund-1")
+    refund(payment_intent_id=intent, amount_vnd=60000, idempotency_key="refund-1")  # replayed: no new event
+
+    assert [e["type"] for e in fake_stripe.events] == [
+        "checkout.session.completed", "refund.created", "charge.refunded"]
+    assert fake_stripe.last_event("refund.created")["data"]["object"]["id"] == first
+    event = parse_event(*fake_stripe.sign(fake_stripe.last_event("charge.refunded")))
+    charge = event.data.object
+    assert (charge.payment_intent, charge.amount, charge.amount_refunded, charge.refunded, charge.currency) == (
+        intent, 185000, 60000, False, "vnd")
+
+    refund(payment_intent_id=intent, amount_vnd=125000, idempotency_key="refund-2")
+    charge = fake_stripe.last_event("charge.refunded")["data"]["object"]
+    assert (charge["amount_refunded"], charge["refunded"]) == (185000, True)
+    with pytest.raises(GatewayError) as caught:
+        refund(payment_intent_id=intent, amount_vnd=1, idempotency_key="refund-3")
+    assert caught.value.code == "charge_already_refunded"
+
+
+def test_a_refund_made_in_stripes_dashboard_sends_charge_refunded(fake_stripe):
+    _, intent = paid_session(fake_stripe)
+    event = fake_stripe.refund_outside(intent)
+    assert event["type"] == "charge.refunded"
+    assert (event["data"]["object"]["amount_refunded"], event["data"]["object"]["refunded"]) == (185000, True)
+    assert len(fake_stripe.refunds) == 1
+    with pytest.raises(ValueError, match="already been refunded"):
+        fake_stripe.refund_outside(intent)
+
+
 def test_refunding_more_than_was_paid_is_refused(fake_stripe):
     _, intent = paid_session(fake_stripe)
     with pytest.raises(GatewayError) as caught:
