@@ -20,7 +20,7 @@ from storefront.locator.models import Funding, SalesPoint
 from storefront.pagecache import ContentVersion
 from storefront.search import index as search_index
 
-pytest_plugins = ["clock_fixture"]
+pytest_plugins = ["clock_fixture", "payments.fake_stripe"]
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
@@ -153,6 +153,15 @@ def make_product(make_producer, make_certificate):
         if stars is not None:
             make_certificate(product, stars=stars)
         return product
+    return make
+
+
+@pytest.fixture
+def make_buyable(make_product):
+    """A certified product sold online, shippable and in stock: what a shopper can put in a cart."""
+    def make(**fields):
+        fields.setdefault("sold_online", True)
+        return make_product(**fields)
     return make
 
 
