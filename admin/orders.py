@@ -48,7 +48,7 @@ def allowed_actions(order: Order) -> list[str]:
         actions.append("complete")
     if workflow.can_move(order, S.CANCELLED):
         actions.append("cancel")
-    if workflow.can_move(order, S.REFUNDED) and payments._charge(order) is not None:
+    if workflow.can_move(order, S.REFUNDED) and payments.paid_charge(order) is not None:
         actions.append("refund")
     return actions
 

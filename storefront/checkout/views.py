@@ -4,15 +4,17 @@ import secrets
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import DomainError
+from ..extensions import db
 from ..i18n import LocalizedBlueprint, current_lang, localized
 from ..cart import store
 from ..cart.queries import cart_view
 from ..orders import access
 from ..orders.models import Fulfilment, PaymentMethod
-from ..orders.operations import Buyer, CartProblem, DuplicateSubmission, place_order
+from ..orders.operations import Buyer, CartProblem, DuplicateSubmission, order_for_token, place_order
 from ..orders.pricing import shipping_fee
 from ..orders.queries import pickup_points_for
 from ..orders.rules import problem_message
@@ -88,12 +90,18 @@ def checkout():
                             user=current_user if current_user.is_authenticated else None, lang=current_lang(),
                             confirm_at_once=method.confirms_at_once)
         next_url = method.start(order)
-    except DuplicateSubmission as duplicate:
-        # A second click, the back button or a retry: the order the first submission made.
-        if not access.may_view(duplicate.order):
-            return _render(form, cart, points, methods, [_("This form was already used. Please reload the page.")],
+    except (DuplicateSubmission, IntegrityError) as duplicate:
+        # A second click, the back button or a retry (maybe at the same moment): the first one's order.
+        # Only this browser's form held the token, so it may see the order, as the first answer (which
+        # the browser may have dropped) would have let it.
+        if isinstance(duplicate, IntegrityError):
+            db.session.rollback()
+        existing = order_for_token(form.token.data)
+        if existing is None:
+            return _render(form, cart, points, methods, [_("The order could not be placed. Please try again.")],
                            409)
-        return redirect(url_for("orders.order_page", number=duplicate.order.number), 303)
+        _placed(existing)
+        return redirect(url_for("orders.order_page", number=existing.number), 303)
     except CartProblem as problem:
         cart = cart_view(store.items())
         errors = [str(problem)] + [problem_message(p) for p in problem.problems.values()]
@@ -101,7 +109,11 @@ def checkout():
                                errors=errors), 409
     except DomainError as error:
         return _render(form, cart, points, methods, [str(error)], 409)
+    _placed(order)
+    return redirect(next_url or url_for("orders.order_page", number=order.number), 303)
+
+
+def _placed(order) -> None:
     store.clear()
     session.pop(TOKEN_KEY, None)
     access.remember(order)
-    return redirect(next_url or url_for("orders.order_page", number=order.number), 303)

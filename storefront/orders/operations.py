@@ -12,7 +12,6 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product
 from ..certification.queries import stars_by_product
@@ -116,7 +115,7 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
             unit_price=product.price, quantity=quantity, line_total=product.price * quantity))
     order.transitions.append(OrderTransition(
         from_status=None, to_status=status, actor=user, actor_label=user.email if user else "shopper"))
-    _insert_once(order)
+    _insert(order)
 
     # Ascending product ids: concurrent orders lock rows in one order, so they never deadlock.
     for product_id in sorted(items):
@@ -149,21 +148,16 @@ def _checked_buyer(buyer: Buyer, items) -> Buyer:
     return buyer
 
 
-def _insert_once(order: Order) -> None:
-    """Insert the order, in a savepoint: a concurrent submission of the same form waits for the first
-    one's commit, then finds its order. A number already taken (once in a billion) draws another."""
-    for _attempt in range(5):
-        try:
-            with db.session.begin_nested():
-                db.session.add(order)
-                db.session.flush()
-            return
-        except IntegrityError:
-            existing = db.session.scalar(select(Order).where(Order.idempotency_key == order.idempotency_key))
-            if existing is not None:
-                raise DuplicateSubmission(existing) from None
-            order.number = new_order_number()
-    raise DomainError(_l("The order could not be placed. Please try again."))
+def _insert(order: Order) -> None:
+    """Insert the order before taking any stock. A concurrent submission of the same form waits here
+    for the first one's commit, then fails on the unique idempotency key: the caller rolls back and
+    finds the first one's order (`order_for_token`). No savepoint: SQLite's driver would commit it."""
+    db.session.add(order)
+    db.session.flush()
+
+
+def order_for_token(idempotency_key: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
 
 
 def _take_stock(product: Product, quantity: int) -> None:

@@ -7,7 +7,6 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..errors import DomainError
 from ..extensions import db
@@ -30,21 +29,22 @@ def transactions_of(order: Order) -> list[PaymentTransaction]:
                                    .order_by(PaymentTransaction.id)))
 
 
-def _charge(order: Order) -> PaymentTransaction | None:
+def paid_charge(order: Order) -> PaymentTransaction | None:
     return db.session.scalar(select(PaymentTransaction).where(
         PaymentTransaction.order_id == order.id, PaymentTransaction.kind == TransactionKind.CHARGE,
         PaymentTransaction.status == TransactionStatus.SUCCEEDED).order_by(PaymentTransaction.id).limit(1))
 
 
 def _add_once(transaction: PaymentTransaction) -> bool:
-    """Store a transaction unless its (kind, reference) is stored already; False for a duplicate."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(transaction)
-            db.session.flush()
-        return True
-    except IntegrityError:
+    """Store a transaction unless its (kind, reference) is stored already; False for a duplicate.
+    (The unique constraint stops a concurrent twin: its request fails and Stripe delivers again.)"""
+    if transaction.provider_reference is not None and db.session.scalar(select(PaymentTransaction.id).where(
+            PaymentTransaction.kind == transaction.kind,
+            PaymentTransaction.provider_reference == transaction.provider_reference)) is not None:
         return False
+    db.session.add(transaction)
+    db.session.flush()
+    return True
 
 
 def confirm_transfer(order: Order, actor, note: str = "") -> None:
@@ -73,7 +73,7 @@ def refund(order: Order, actor, note: str = "") -> None:
     which records it here. A paid order that was never sent gets its stock back."""
     if not workflow.can_move(order, S.REFUNDED):
         raise workflow.TransitionRefused(_l("Only a paid or completed order can be refunded."))
-    charge = _charge(order)
+    charge = paid_charge(order)
     if charge is None:
         raise DomainError(_l("No payment of this order was recorded, so there is nothing to refund."))
     # The state moves first: the conditional update holds the order's row, so a second refund of the
@@ -110,16 +110,16 @@ def cancel(order: Order, actor=None, actor_label=None, note: str = "") -> None:
 def handle_stripe_event(event: dict) -> tuple[EventOutcome | None, str]:
     """Apply one verified Stripe event (as a dict), at most once per event id.
 
-    Returns (outcome, detail); outcome None means this event id was handled before."""
+    Returns (outcome, detail); outcome None means this event id was handled before. The event's row is
+    inserted first: a concurrent delivery of the same event waits for this one's commit, then fails on
+    the unique event id (IntegrityError: the caller rolls back and answers "duplicate")."""
+    if event_seen(event["id"]):
+        return None, "duplicate delivery"
     obj = event["data"]["object"]
     record = PaymentEvent(event_id=event["id"], type=event["type"], outcome=EventOutcome.IGNORED,
                           object_reference=_reference_of(event["type"], obj), payload=event)
-    try:
-        with db.session.begin_nested():
-            db.session.add(record)
-            db.session.flush()
-    except IntegrityError:
-        return None, "duplicate delivery"
+    db.session.add(record)
+    db.session.flush()
     handler = _HANDLERS.get(event["type"])
     if handler is None:
         outcome, detail, order = EventOutcome.IGNORED, "event type not used", None
@@ -130,6 +130,10 @@ def handle_stripe_event(event: dict) -> tuple[EventOutcome | None, str]:
     if outcome is EventOutcome.REJECTED:
         log.warning("Stripe event %s (%s) rejected: %s", event["id"], event["type"], detail)
     return outcome, detail
+
+
+def event_seen(event_id: str) -> bool:
+    return db.session.scalar(select(PaymentEvent.id).where(PaymentEvent.event_id == event_id)) is not None
 
 
 def _reference_of(event_type: str, obj: dict) -> str | None:

@@ -1,9 +1,10 @@
 """Stripe's webhook: verified, stored once per event id, applied in any order of arrival."""
 from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
 
-from ..extensions import csrf
+from ..extensions import csrf, db
 from . import stripe_gateway
-from .operations import handle_stripe_event
+from .operations import event_seen, handle_stripe_event
 
 bp = Blueprint("payments", __name__)
 
@@ -20,6 +21,13 @@ def stripe_webhook():
         return jsonify(error=str(error)), 400
     try:
         outcome, detail = handle_stripe_event(event.to_dict())
+    except IntegrityError:
+        # A twin delivery committed first: this one is a duplicate (or, if its event is not stored,
+        # a concurrent event about the same payment: Stripe delivers it again and it finds the payment).
+        db.session.rollback()
+        if event_seen(event.id):
+            return jsonify(received=True, outcome="duplicate", detail="duplicate delivery")
+        return jsonify(error="conflict, try again"), 409
     except stripe_gateway.GatewayError as error:
         # Stripe could not be asked (a late payment's refund): answer 503 and Stripe delivers again.
         current_app.logger.warning("Stripe webhook %s postponed: %s", event.id, error)
