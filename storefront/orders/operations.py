@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..catalog.models import Product
 from ..certification.queries import stars_by_product
@@ -299,3 +299,28 @@ def fulfil_order(order: Order, actor=None, actor_label=None) -> None:
 
 def problem_text(product_id: int, problem: Problem) -> str:
     return problem_message(problem, db.session.get(Product, product_id))
+
+
+def assort_sales_points_by_district() -> int:
+    """Each published sales point keeps, for pickup, the products sold online that are made in its former
+    district (what the demo shop starts with; the office refines it). Returns the pairs added."""
+    from sqlalchemy.orm import aliased
+
+    from ..areas.models import Area
+    from ..catalog.models import Producer
+    from .models import SalesPointProduct
+
+    point_area, producer_area = aliased(Area), aliased(Area)
+    pairs = db.session.execute(
+        select(SalesPoint.id, Product.id)
+        .join(point_area, point_area.id == SalesPoint.area_id)
+        .join(Producer, Producer.id == Product.producer_id)
+        .join(producer_area, producer_area.id == Producer.area_id)
+        .where(SalesPoint.is_published.is_(True), Product.sold_online.is_(True), Product.shippable.is_(True),
+               func.coalesce(point_area.parent_id, point_area.id) == func.coalesce(producer_area.parent_id,
+                                                                                   producer_area.id))).all()
+    known = set(db.session.execute(select(SalesPointProduct.sales_point_id, SalesPointProduct.product_id)).all())
+    added = [SalesPointProduct(sales_point_id=point, product_id=product) for point, product in pairs
+             if (point, product) not in known]
+    db.session.add_all(added)
+    return len(added)
