@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
+from .. import CONTENT_SECURITY_POLICY
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LocalizedBlueprint, current_lang, localized
@@ -29,6 +30,11 @@ TOKEN_KEY = "checkout_token"
 @bp.after_request
 def personal(response):
     response.headers["Cache-Control"] = "private, no-store"
+    config = current_app.config
+    if method_for(PaymentMethod.CARD).available(config):
+        # Submitting the form may end on Stripe's page: browsers check every redirect against form-action.
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {config['STRIPE_CHECKOUT_ORIGIN']}")
     return response
 
 
