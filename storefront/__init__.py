@@ -55,6 +55,7 @@ def create_app(config=None) -> Flask:
     _register_commands(app)
     _register_request_hooks(app)
     templating.init_app(app)
+    _register_buying_globals(app)
     return app
 
 
@@ -76,6 +77,8 @@ def _register_models():
     from .audit import models as _audit  # noqa: F401
     from . import ratelimit as _ratelimit  # noqa: F401
     from .media.models import MediaImage
+    from .orders import models as _orders  # noqa: F401
+    from .payments import models as _payments  # noqa: F401
     from .search import sync as _search_sync  # noqa: F401  (the index follows committed changes)
 
     pagecache.watch(Area, CraftVillage, Producer, Product, ProductImage, Certificate, SalesPoint, MediaImage)
@@ -94,25 +97,39 @@ def _register_blueprints(app):
     from .site.views import init_error_handlers, plain as site_plain
 
     from .accounts.views import bp as accounts
+    from .cart.views import bp as cart
+    from .checkout.views import bp as checkout
+    from .orders.views import bp as orders
+    from .payments.views import bp as payments
 
     for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
-                      media, accounts):
+                      media, accounts, cart, checkout, orders, payments):
         app.register_blueprint(blueprint)
     for module in app.config["BACK_OFFICE_MODULES"]:
         importlib.import_module(module).init_app(app)
     init_error_handlers(app)
 
 
+def _register_buying_globals(app):
+    from .cart.store import count as cart_count
+    from .orders.rules import problem_message, purchase_problem
+
+    app.jinja_env.globals.update(cart_count=cart_count, purchase_problem=purchase_problem,
+                                 problem_message=problem_message)
+
+
 def _register_commands(app):
     from .accounts.cli import user_cli
     from .demo.cli import demo_cli
     from .notifications.cli import notifications_cli
+    from .orders.cli import orders_cli
     from .search.cli import search_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(orders_cli)
 
 
 def _register_request_hooks(app):

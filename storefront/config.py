@@ -53,10 +53,43 @@ class Config:
     SIGN_IN_WINDOW_SECONDS = 900
     # The back office's packages, registered by the factory (the storefront never imports them).
     BACK_OFFICE_MODULES = ("admin",)
+    # Buying. Delivery costs SHIPPING_FEE đồng, nothing from FREE_SHIPPING_FROM đồng of goods up; pickup is free.
+    SHIPPING_FEE = int(os.environ.get("SHIPPING_FEE", "30000"))
+    FREE_SHIPPING_FROM = int(os.environ.get("FREE_SHIPPING_FROM", "500000"))
+    # Minutes an order paid by transfer or card is held (its stock reserved) before it expires unpaid.
+    UNPAID_ORDER_MINUTES = int(os.environ.get("UNPAID_ORDER_MINUTES", "60"))
+    CART_MAX_QUANTITY = int(os.environ.get("CART_MAX_QUANTITY", "20"))
+    CART_MAX_LINES = int(os.environ.get("CART_MAX_LINES", "30"))
+    # The account VietQR transfers are paid into; without VIETQR_ACCOUNT_NUMBER the option is hidden.
+    VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", "")
+    VIETQR_BANK_NAME = os.environ.get("VIETQR_BANK_NAME", "")
+    VIETQR_ACCOUNT_NUMBER = os.environ.get("VIETQR_ACCOUNT_NUMBER", "")
+    VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "")
+    # Stripe Checkout; without the secret key and the webhook secret the card option is hidden.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+    # Where Stripe's hosted payment page lives: the checkout form may lead there (CSP form-action).
+    STRIPE_CHECKOUT_ORIGIN = os.environ.get("STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com")
+    # Order lookups (number and phone) allowed per client address per hour.
+    ORDER_LOOKUPS_PER_HOUR = 30
+
+
+# A fictional account, so that the demo shop takes VietQR transfers with no settings at all.
+_DEMO_VIETQR = {
+    "VIETQR_BANK_BIN": os.environ.get("VIETQR_BANK_BIN", "970436"),
+    "VIETQR_BANK_NAME": os.environ.get("VIETQR_BANK_NAME", "Vietcombank"),
+    "VIETQR_ACCOUNT_NUMBER": os.environ.get("VIETQR_ACCOUNT_NUMBER", "0123456789"),
+    "VIETQR_ACCOUNT_NAME": os.environ.get("VIETQR_ACCOUNT_NAME", "TRUNG TAM OCOP QUANG NGAI (DEMO)"),
+}
 
 
 class DevelopmentConfig(Config):
-    pass
+    VIETQR_BANK_BIN = _DEMO_VIETQR["VIETQR_BANK_BIN"]
+    VIETQR_BANK_NAME = _DEMO_VIETQR["VIETQR_BANK_NAME"]
+    VIETQR_ACCOUNT_NUMBER = _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"]
+    VIETQR_ACCOUNT_NAME = _DEMO_VIETQR["VIETQR_ACCOUNT_NAME"]
 
 
 class TestConfig(Config):
@@ -67,6 +100,11 @@ class TestConfig(Config):
     PAGE_CACHE_SIZE = 0
     SUGGESTION_CACHE_SIZE = 0
     SEARCH_REBUILD_INLINE = True
+    VIETQR_BANK_BIN = _DEMO_VIETQR["VIETQR_BANK_BIN"]
+    VIETQR_BANK_NAME = _DEMO_VIETQR["VIETQR_BANK_NAME"]
+    VIETQR_ACCOUNT_NUMBER = _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"]
+    VIETQR_ACCOUNT_NAME = _DEMO_VIETQR["VIETQR_ACCOUNT_NAME"]
+    STRIPE_SECRET_KEY = STRIPE_PUBLISHABLE_KEY = STRIPE_WEBHOOK_SECRET = ""
 
 
 class ProductionConfig(Config):

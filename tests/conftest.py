@@ -1,6 +1,7 @@
 """Fixtures: one app per session, an empty database per test, factories that return callables."""
 import itertools
 import os
+import re
 from datetime import timedelta
 
 import pytest
@@ -20,7 +21,7 @@ from storefront.locator.models import Funding, SalesPoint
 from storefront.pagecache import ContentVersion
 from storefront.search import index as search_index
 
-pytest_plugins = ["clock_fixture"]
+pytest_plugins = ["clock_fixture", "payments.fake_stripe"]
 
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
@@ -153,6 +154,15 @@ def make_product(make_producer, make_certificate):
         if stars is not None:
             make_certificate(product, stars=stars)
         return product
+    return make
+
+
+@pytest.fixture
+def make_buyable(make_product):
+    """A certified product sold online, shippable and in stock: what a shopper can put in a cart."""
+    def make(**fields):
+        fields.setdefault("sold_online", True)
+        return make_product(**fields)
     return make
 
 
@@ -299,3 +309,25 @@ def _restore_logging(state) -> None:
         logger = logging.getLogger(name)
         logger.disabled = disabled
         logger.setLevel(logger_level)
+
+
+CHECKOUT_FIELDS = {"name": "Nguyễn Thị Lan", "phone": "0912 345 678", "email": "lan@example.vn",
+                   "fulfilment": "delivery", "province": "Quảng Ngãi", "commune": "Phường Cẩm Thành",
+                   "street": "12 Lê Lợi", "payment_method": "cod", "note": ""}
+
+
+@pytest.fixture
+def buy():
+    """buy(client, {product: quantity}, **fields) puts the products in `client`'s cart and submits the
+    checkout form as a shopper would (the form's own token); returns the checkout response."""
+
+    def buy(client, items, lang="", **fields):
+        db.session.commit()
+        for product, quantity in items.items():
+            response = client.post(f"{lang}/cart/add", data={"product_id": product.id, "quantity": quantity})
+            assert response.status_code == 303, response.get_data(as_text=True)[:300]
+        page = client.get(f"{lang}/checkout")
+        assert page.status_code == 200, page.get_data(as_text=True)[:300]
+        token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))[1]
+        return client.post(f"{lang}/checkout", data={**CHECKOUT_FIELDS, "token": token, **fields})
+    return buy

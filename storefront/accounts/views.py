@@ -7,6 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import ratelimit
 from ..i18n import LocalizedBlueprint
+from ..orders.queries import orders_of_user
+from ..orders.workflow import STATUS_NAMES
 from .forms import RegisterForm, SignInForm
 from .models import Role
 from .operations import authenticate, create_user, find_user
@@ -89,4 +91,5 @@ def sign_out():
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("storefront/accounts/account.html")
+    return render_template("storefront/accounts/account.html", orders=orders_of_user(current_user.id),
+                           status_names=STATUS_NAMES)

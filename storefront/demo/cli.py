@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from ..clock import today
 from ..errors import DomainError
 from ..extensions import db
+from ..orders.operations import assort_sales_points_by_district
 from ..reports.queries import province_figures
 from .builder import build_catalogue
 from .operations import CatalogueState, catalogue_state, refuse_unless_empty, stage_demo_catalogue
@@ -30,6 +31,8 @@ def load_command(if_empty):
         catalogue = build_catalogue(today())
         with click.progressbar(length=catalogue.steps, label="Loading the demo catalogue") as bar:
             stage_demo_catalogue(catalogue, bar.update)
+        db.session.flush()
+        assort_sales_points_by_district()  # so that pickup can be tried in the demo shop
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

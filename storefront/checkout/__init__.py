@@ -1,0 +1,1 @@
+"""Checkout: who, where, how to pay; every price computed on the server; one order per submitted form."""

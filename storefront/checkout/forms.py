@@ -1,0 +1,52 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from ..accounts.operations import EMAIL_PATTERN
+from ..orders.models import Fulfilment
+from ..orders.phone import normalize_phone
+from .places import PROVINCES
+
+
+def vietnamese_phone(form, field):
+    if normalize_phone(field.data) is None:
+        raise ValidationError(_l("Enter a Vietnamese phone number, like 0912 345 678 or +84 912 345 678."))
+
+
+class CheckoutForm(FlaskForm):
+    token = HiddenField()
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
+    phone = StringField(_l("Phone number"), validators=[DataRequired(_l("Enter your phone number.")),
+                                                        Length(max=20), vietnamese_phone])
+    email = EmailField(_l("Email (optional)"), validators=[
+        Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.com."))])
+    fulfilment = RadioField(_l("How you get it"), choices=[
+        SelectChoice(Fulfilment.DELIVERY.value, _l("Home delivery")),
+        SelectChoice(Fulfilment.PICKUP.value, _l("Pickup at an OCOP sales point"))],
+        default=Fulfilment.DELIVERY.value, validators=[DataRequired(_l("Choose delivery or pickup."))])
+    province = SelectField(_l("Province or city"), choices=[SelectChoice("", "—")] + [SelectChoice(p, p) for p in PROVINCES],
+                           default="Quảng Ngãi", validate_choice=True)
+    commune = StringField(_l("Commune or ward"), validators=[Length(max=120)])
+    street = StringField(_l("House number, street, village"), validators=[Length(max=300)])
+    sales_point = RadioField(_l("Sales point"), choices=[], validate_choice=False)
+    payment_method = RadioField(_l("Payment"), choices=[], validators=[DataRequired(_l("Choose how to pay."))])
+    note = TextAreaField(_l("Note for the producers (optional)"), validators=[Length(max=500)])
+
+    def validate_province(self, field):
+        if self.fulfilment.data == Fulfilment.DELIVERY.value and not field.data:
+            raise ValidationError(_l("Choose the province or city."))
+
+    def validate_commune(self, field):
+        if self.fulfilment.data == Fulfilment.DELIVERY.value and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the commune or ward."))
+
+    def validate_street(self, field):
+        if self.fulfilment.data == Fulfilment.DELIVERY.value and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the house number and street, or the village."))
+
+    def validate_sales_point(self, field):
+        if self.fulfilment.data == Fulfilment.PICKUP.value:
+            if not field.data or field.data not in {choice.value for choice in field.choices}:
+                raise ValidationError(_l("Choose a sales point that keeps everything in your cart."))

@@ -1,0 +1,326 @@
+"""The verbs of an order. They validate, stage their changes in db.session and never commit.
+
+Stock is taken by a conditional UPDATE (`stock = stock - n WHERE stock >= n`) in the transaction that
+inserts the order, so two buyers can never take the same unit; a CHECK constraint keeps it from going
+negative whatever happens. It comes back exactly once, when an order holding it is cancelled, expires
+or is refunded before it was sent (see workflow.py).
+"""
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..catalog.models import Product
+from ..certification.queries import stars_by_product
+from ..clock import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..locator.models import SalesPoint
+from . import notices, workflow
+from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod)
+from .phone import normalize_phone
+from .pricing import shipping_fee
+from .queries import due_unpaid_orders, pickup_points_for
+from .rules import Problem, problem_message, purchase_problem
+
+S = OrderStatus
+NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+
+
+class CartProblem(DomainError):
+    """Some lines cannot be bought: {product id: problem}."""
+
+    def __init__(self, problems: dict[int, Problem]):
+        super().__init__(_l("Some products in your cart cannot be ordered as they are. Please check your cart."))
+        self.problems = problems
+
+
+class DuplicateSubmission(DomainError):
+    """This checkout form was submitted before: the order it made is `order`."""
+
+    def __init__(self, order: Order):
+        super().__init__(_l("This order was already placed."))
+        self.order = order
+
+
+@dataclass
+class Buyer:
+    name: str
+    phone: str
+    email: str | None
+    fulfilment: Fulfilment
+    province: str = ""
+    commune: str = ""
+    street: str = ""
+    sales_point_id: int | None = None
+    note: str = ""
+
+
+def new_order_number() -> str:
+    return "QN" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+
+
+def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMethod, idempotency_key: str,
+                user=None, lang: str = "vi", confirm_at_once: bool = False) -> Order:
+    """Place an order of `items` ({product id: quantity}) with prices read now, taking the stock.
+
+    `confirm_at_once`: the payment method needs no payment first (cash on delivery); otherwise the order
+    waits for payment and expires after UNPAID_ORDER_MINUTES."""
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise DomainError(_l("The form expired. Please submit it again."))
+    existing = db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
+    if existing is not None:
+        raise DuplicateSubmission(existing)
+    if not items:
+        raise DomainError(_l("Your cart is empty."))
+    limit = current_app.config["CART_MAX_QUANTITY"]
+    if any(not isinstance(q, int) or q < 1 or q > limit for q in items.values()):
+        raise DomainError(_l("Each quantity must be a whole number from 1 to %(limit)s.", limit=limit))
+    buyer = _checked_buyer(buyer, items)
+
+    # Orders that ran out of time give their units back before anyone is told a product is sold out.
+    for order_id in due_unpaid_orders(product_ids=list(items)):
+        expire_order(db.session.get(Order, order_id))
+
+    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(items)))}
+    certified = stars_by_product(list(products))
+    problems = {}
+    for product_id, quantity in items.items():
+        problem = purchase_problem(products.get(product_id), product_id in certified, quantity)
+        if problem is not None:
+            problems[product_id] = problem
+    if problems:
+        raise CartProblem(problems)
+
+    subtotal = sum(products[pid].price * quantity for pid, quantity in items.items())
+    fee = shipping_fee(subtotal, buyer.fulfilment)
+    status = S.CONFIRMED if confirm_at_once else S.AWAITING_PAYMENT
+    expires_at = None if confirm_at_once else utcnow() + timedelta(
+        minutes=current_app.config["UNPAID_ORDER_MINUTES"])
+    order = Order(
+        number=new_order_number(), idempotency_key=idempotency_key, user_id=user.id if user else None,
+        status=status, payment_method=payment_method, fulfilment=buyer.fulfilment,
+        customer_name=buyer.name, phone=buyer.phone, email=buyer.email, province=buyer.province,
+        commune=buyer.commune, street=buyer.street, sales_point_id=buyer.sales_point_id, note=buyer.note,
+        subtotal=subtotal, shipping_fee=fee, total=subtotal + fee, lang=lang if lang in ("vi", "en") else "vi",
+        expires_at=expires_at)
+    for product_id in sorted(items):
+        product, quantity = products[product_id], items[product_id]
+        order.lines.append(OrderLine(
+            product_id=product.id, producer_id=product.producer_id, product_name_vi=product.name_vi,
+            product_name_en=product.name_en, unit_vi=product.unit_vi, unit_en=product.unit_en,
+            unit_price=product.price, quantity=quantity, line_total=product.price * quantity))
+    order.transitions.append(OrderTransition(
+        from_status=None, to_status=status, actor=user, actor_label=user.email if user else "shopper"))
+    _insert(order)
+
+    # Ascending product ids: concurrent orders lock rows in one order, so they never deadlock.
+    for product_id in sorted(items):
+        _take_stock(products[product_id], items[product_id])
+
+    notices.order_received(order)
+    if status is S.CONFIRMED:
+        notices.producers_new_order(order)
+    return order
+
+
+def _checked_buyer(buyer: Buyer, items) -> Buyer:
+    name = (buyer.name or "").strip()
+    if not name or len(name) > 200:
+        raise DomainError(_l("Enter your name."))
+    phone = normalize_phone(buyer.phone)
+    if phone is None:
+        raise DomainError(_l("Enter a Vietnamese phone number, like 0912 345 678."))
+    buyer.name, buyer.phone = name, phone
+    if buyer.fulfilment is Fulfilment.DELIVERY:
+        if not buyer.province.strip() or not buyer.commune.strip() or not buyer.street.strip():
+            raise DomainError(_l("Enter the delivery address: province, commune or ward, and street."))
+        buyer.sales_point_id = None
+    else:
+        point = db.session.get(SalesPoint, buyer.sales_point_id) if buyer.sales_point_id else None
+        if point is None or point not in pickup_points_for(items):
+            raise DomainError(_l("This sales point does not keep everything in your cart. "
+                                 "Choose another one or home delivery."))
+        buyer.province = buyer.commune = buyer.street = ""
+    return buyer
+
+
+def _insert(order: Order) -> None:
+    """Insert the order before taking any stock. A concurrent submission of the same form waits here
+    for the first one's commit, then fails on the unique idempotency key: the caller rolls back and
+    finds the first one's order (`order_for_token`). No savepoint: SQLite's driver would commit it."""
+    db.session.add(order)
+    db.session.flush()
+
+
+def order_for_token(idempotency_key: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
+
+
+def _take_stock(product: Product, quantity: int) -> None:
+    left = db.session.execute(
+        update(Product).where(Product.id == product.id, Product.stock >= quantity)
+        .values(stock=Product.stock - quantity).returning(Product.stock),
+        execution_options={"synchronize_session": False}).scalar()
+    if left is None:
+        db.session.refresh(product)
+        raise CartProblem({product.id: purchase_problem(product, True, quantity) or Problem.NOT_ENOUGH_STOCK})
+    _stock_changed(product, left, was_zero=False)
+
+
+def _stock_changed(product: Product, stock: int, was_zero: bool) -> None:
+    """Keep the loaded product in step; when it sells out or comes back, public pages must change too."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    set_committed_value(product, "stock", stock)
+    if stock == 0 or was_zero:
+        product.updated_at = utcnow()  # a watched change: cached pages stop offering it
+
+
+def release_stock(order: Order) -> bool:
+    """Give the order's units back, once: the flag flips by a conditional update, so a second call
+    (or a racing request) gives nothing."""
+    db.session.flush()
+    released = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.stock_released.is_(False)).values(stock_released=True),
+        execution_options={"synchronize_session": False})
+    if released.rowcount != 1:
+        return False
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    set_committed_value(order, "stock_released", True)
+    for line in sorted(order.lines, key=lambda line: line.product_id):
+        stock = db.session.execute(
+            update(Product).where(Product.id == line.product_id)
+            .values(stock=Product.stock + line.quantity).returning(Product.stock),
+            execution_options={"synchronize_session": False}).scalar()
+        product = db.session.get(Product, line.product_id)
+        if product is not None and stock is not None:
+            _stock_changed(product, stock, was_zero=stock == line.quantity)
+    return True
+
+
+def _move(order: Order, to: OrderStatus, actor=None, actor_label=None, note: str = "") -> OrderStatus:
+    from_status = workflow.move(order, to, actor=actor, actor_label=actor_label, note=note)
+    if workflow.releases_stock(from_status, to):
+        release_stock(order)
+    return from_status
+
+
+def expire_order(order: Order, due_now: bool = False) -> bool:
+    """An unpaid order whose time ran out (or, `due_now`, whose payment page closed): expired, its stock
+    back. False if it is not due, or not unpaid any more."""
+    if order.status is not S.AWAITING_PAYMENT:
+        return False
+    if not due_now and (order.expires_at is None or order.expires_at > utcnow()):
+        return False
+    try:
+        _move(order, S.EXPIRED, actor_label="system", note="not paid in time")
+    except workflow.TransitionRefused:
+        return False
+    notices.status_changed(order)
+    return True
+
+
+def expire_if_due(order: Order) -> bool:
+    """The lazy check, made whenever an order is looked at."""
+    return expire_order(order)
+
+
+def expire_unpaid(limit: int = 500) -> int:
+    expired = 0
+    for order_id in due_unpaid_orders(limit=limit):
+        if expire_order(db.session.get(Order, order_id)):
+            expired += 1
+    return expired
+
+
+def cancel_order(order: Order, actor=None, actor_label=None, note: str = "") -> None:
+    """Cancel an order nobody has paid for (a paid one is refunded instead): its stock comes back."""
+    if order.status is S.PAID:
+        raise workflow.TransitionRefused(_l("This order is paid: refund it instead of cancelling it."))
+    _move(order, S.CANCELLED, actor=actor, actor_label=actor_label, note=note)
+    notices.status_changed(order)
+
+
+def mark_paid(order: Order, actor=None, actor_label=None, note: str = "") -> None:
+    """The payment arrived: the order is accepted and its producers are told."""
+    _move(order, S.PAID, actor=actor, actor_label=actor_label, note=note)
+    notices.status_changed(order)
+    notices.producers_new_order(order)
+
+
+def mark_refunded(order: Order, actor=None, actor_label=None, note: str = "") -> None:
+    _move(order, S.REFUNDED, actor=actor, actor_label=actor_label, note=note)
+    notices.status_changed(order)
+
+
+def complete_order(order: Order, actor=None, actor_label=None, note: str = "") -> None:
+    _move(order, S.COMPLETED, actor=actor, actor_label=actor_label, note=note)
+    notices.status_changed(order)
+
+
+def _locked(order: Order) -> Order:
+    """The order row locked until the commit (PostgreSQL), so two producers finishing their lines at
+    once both see the other's line and the order moves exactly once."""
+    db.session.flush()
+    return db.session.get(Order, order.id, with_for_update=True, populate_existing=True)
+
+
+def fulfil_lines(order: Order, lines: list[OrderLine], actor=None, actor_label=None) -> bool:
+    """Mark `lines` shipped (delivery) or ready for pickup; when no line is left, the order follows.
+    Returns True when the order itself moved."""
+    order = _locked(order)
+    if order.status not in workflow.TO_FULFIL:
+        raise workflow.TransitionRefused(_l("Only a confirmed or paid order can be sent."))
+    done = LineStatus.SHIPPED if order.fulfilment is Fulfilment.DELIVERY else LineStatus.READY_FOR_PICKUP
+    now = utcnow()
+    for line in lines:
+        if line.order_id != order.id:
+            raise DomainError(_l("This line belongs to another order."))
+        if line.status is LineStatus.PENDING:
+            line.status, line.fulfilled_at = done, now
+    if any(line.status is LineStatus.PENDING for line in order.lines):
+        return False
+    target = S.SHIPPED if done is LineStatus.SHIPPED else S.READY_FOR_PICKUP
+    _move(order, target, actor=actor, actor_label=actor_label)
+    notices.status_changed(order)
+    return True
+
+
+def fulfil_order(order: Order, actor=None, actor_label=None) -> None:
+    """Every line at once (the office, for an order sent in one parcel)."""
+    if not fulfil_lines(order, list(order.lines), actor=actor, actor_label=actor_label):
+        raise workflow.TransitionRefused(_l("Some lines of this order are still waiting."))
+
+
+def problem_text(product_id: int, problem: Problem) -> str:
+    return problem_message(problem, db.session.get(Product, product_id))
+
+
+def assort_sales_points_by_district() -> int:
+    """Each published sales point keeps, for pickup, the products sold online that are made in its former
+    district (what the demo shop starts with; the office refines it). Returns the pairs added."""
+    from sqlalchemy.orm import aliased
+
+    from ..areas.models import Area
+    from ..catalog.models import Producer
+    from .models import SalesPointProduct
+
+    point_area, producer_area = aliased(Area), aliased(Area)
+    pairs = db.session.execute(
+        select(SalesPoint.id, Product.id)
+        .join(point_area, point_area.id == SalesPoint.area_id)
+        .join(Producer, Producer.id == Product.producer_id)
+        .join(producer_area, producer_area.id == Producer.area_id)
+        .where(SalesPoint.is_published.is_(True), Product.sold_online.is_(True), Product.shippable.is_(True),
+               func.coalesce(point_area.parent_id, point_area.id) == func.coalesce(producer_area.parent_id,
+                                                                                   producer_area.id))).all()
+    known = set(db.session.execute(select(SalesPointProduct.sales_point_id, SalesPointProduct.product_id)).all())
+    added = [SalesPointProduct(sales_point_id=point, product_id=product) for point, product in pairs
+             if (point, product) not in known]
+    db.session.add_all(added)
+    return len(added)

@@ -1,0 +1,1 @@
+"""Payments: VietQR bank-transfer codes and Stripe card payments."""

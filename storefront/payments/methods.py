@@ -1,0 +1,118 @@
+"""The ways to pay, behind one small interface: what the checkout offers and what happens after it.
+
+    method.available(config)   is it offered (its settings present)?
+    method.confirms_at_once    cash on delivery: the order is accepted without a payment first
+    method.start(order)        after the order is placed: a URL to send the shopper to, or None
+"""
+from dataclasses import dataclass
+from datetime import timezone
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..errors import DomainError
+from ..i18n import current_lang
+from ..orders.models import Order, PaymentMethod
+from . import stripe_gateway, vietqr
+
+
+class PaymentMethodHandler:
+    code: PaymentMethod
+    label = ""
+    description = ""
+    confirms_at_once = False
+
+    def available(self, config) -> bool:
+        return True
+
+    def start(self, order: Order) -> str | None:
+        return None
+
+
+class CashOnDelivery(PaymentMethodHandler):
+    code = PaymentMethod.CASH_ON_DELIVERY
+    label = _l("Cash on delivery")
+    description = _l("Pay in cash when you receive the parcel or pick it up.")
+    confirms_at_once = True
+
+
+@dataclass(frozen=True)
+class TransferInstructions:
+    bank_name: str
+    bank_bin: str
+    account_number: str
+    account_name: str
+    amount: int
+    reference: str
+    payload: str
+    qr_svg: str
+
+
+class VietQRTransfer(PaymentMethodHandler):
+    code = PaymentMethod.VIETQR
+    label = _l("Bank transfer (VietQR)")
+    description = _l("Scan the QR code with your banking app; we confirm the order when the transfer arrives.")
+
+    def available(self, config) -> bool:
+        return bool(config.get("VIETQR_BANK_BIN") and config.get("VIETQR_ACCOUNT_NUMBER"))
+
+    def instructions(self, order: Order) -> TransferInstructions:
+        config = current_app.config
+        payload = vietqr.build_payload(bank_bin=config["VIETQR_BANK_BIN"],
+                                       account_number=config["VIETQR_ACCOUNT_NUMBER"], amount=order.total,
+                                       reference=order.payment_reference)
+        return TransferInstructions(
+            bank_name=config.get("VIETQR_BANK_NAME") or config["VIETQR_BANK_BIN"],
+            bank_bin=config["VIETQR_BANK_BIN"], account_number=config["VIETQR_ACCOUNT_NUMBER"],
+            account_name=config.get("VIETQR_ACCOUNT_NAME", ""), amount=order.total,
+            reference=order.payment_reference, payload=payload, qr_svg=vietqr.qr_svg(payload))
+
+
+# Stripe accepts a Checkout Session's expiry from 30 minutes to 24 hours after its creation.
+STRIPE_MIN_HOLD_SECONDS = 30 * 60 + 60
+STRIPE_MAX_HOLD_SECONDS = 24 * 3600 - 60
+
+
+class StripeCard(PaymentMethodHandler):
+    code = PaymentMethod.CARD
+    label = _l("Card (Visa, Mastercard…) through Stripe")
+    description = _l("You pay on Stripe’s secure page; your card details never reach this shop.")
+
+    def available(self, config) -> bool:
+        return stripe_gateway.card_payments_enabled(config)
+
+    def start(self, order: Order) -> str:
+        lang = {} if current_lang() == "vi" else {"lang": "en"}
+        order_url = url_for("orders.order_page", number=order.number, _external=True, **lang)
+        expires_at = None
+        if order.expires_at is not None:
+            hold = (order.expires_at - order.created_at).total_seconds()
+            if STRIPE_MIN_HOLD_SECONDS <= hold <= STRIPE_MAX_HOLD_SECONDS:
+                expires_at = int(order.expires_at.replace(tzinfo=timezone.utc).timestamp())
+        try:
+            session_id, url = stripe_gateway.create_checkout_session(
+                order_number=order.number, amount_vnd=order.total,
+                description=str(_l("OCOP Quảng Ngãi order %(number)s", number=order.number)),
+                customer_email=order.email, success_url=order_url + "?paid=1", cancel_url=order_url,
+                idempotency_key=f"checkout-{order.number}", expires_at=expires_at)
+        except stripe_gateway.GatewayError as error:
+            current_app.logger.warning("card payment for %s could not start: %s", order.number, error)
+            raise DomainError(_l("Card payments are not available at the moment. Please choose another "
+                                 "way to pay, or try again in a few minutes.")) from None
+        order.stripe_session_id, order.stripe_checkout_url = session_id, url
+        return url
+
+
+METHODS: dict[PaymentMethod, PaymentMethodHandler] = {
+    handler.code: handler for handler in (CashOnDelivery(), VietQRTransfer(), StripeCard())}
+
+
+def available_methods(config) -> list[PaymentMethodHandler]:
+    return [handler for handler in METHODS.values() if handler.available(config)]
+
+
+def method_for(code: PaymentMethod) -> PaymentMethodHandler:
+    return METHODS[code]
+
+
+METHOD_NAMES = {code: handler.label for code, handler in METHODS.items()}
