@@ -12,14 +12,14 @@ import numpy as np
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..catalog.forms import CatalogueFilters
 from ..catalog.listing import current_listing
-from ..catalog.models import Product
+from ..catalog.models import Producer, Product
 from ..catalog.queries import ProductCard, cards_for
 from ..extensions import db
 from ..i18n import localized
+from ..pagecache import derived
 from . import glossary, index, memory
 from .analysis import ENGLISH, EXACT, FOLDED, terms
 from .highlight import Matcher, mark, snippet
@@ -320,6 +320,26 @@ def _suggested_positions(query: str, listing) -> np.ndarray:
     return _guarded(work)
 
 
+@dataclass(frozen=True, slots=True)
+class Label:
+    """What a suggestion shows of a product, kept per worker so that suggesting reads no table."""
+    name_vi: str
+    name_en: str | None
+    slug: str
+    producer_name: str
+
+
+def _build_labels() -> dict[int, Label]:
+    rows = db.session.execute(select(Product.id, Product.name_vi, Product.name_en, Product.slug, Producer.name)
+                              .join(Producer, Producer.id == Product.producer_id))
+    return {id_: Label(name_vi, name_en, slug, producer) for id_, name_vi, name_en, slug, producer in rows}
+
+
+def labels() -> dict[int, Label]:
+    """Every product's label, rebuilt when the public content changes."""
+    return derived("search.labels", _build_labels)
+
+
 def suggestions(raw_query: str) -> list[dict]:
     """Certified products whose name (or producer) starts like what is being typed."""
     query = clean_query(raw_query)
@@ -331,10 +351,8 @@ def suggestions(raw_query: str) -> list[dict]:
     except index.IndexUnavailable:
         index.recover(current_app._get_current_object())
         ranked = _fallback_positions(query, listing)
-    ranked = [listing.rows[i].id for i in ranked[:SUGGESTION_LIMIT].tolist()]
-    products = {p.id: p for p in db.session.scalars(
-        select(Product).where(Product.id.in_(ranked)).options(selectinload(Product.producer)))}
-    matcher = Matcher(query)
-    return [{"id": i, "product": products[i], "stars": listing.rows[listing.position[i]].stars,
-             "label_html": mark(localized(products[i], "name"), matcher)}
-            for i in ranked if i in products]
+    known, matcher = labels(), Matcher(query)
+    rows = [listing.rows[i] for i in ranked[:SUGGESTION_LIMIT].tolist()]
+    return [{"id": row.id, "product": known[row.id], "stars": row.stars,
+             "label_html": mark(localized(known[row.id], "name"), matcher)}
+            for row in rows if row.id in known]

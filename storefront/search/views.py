@@ -37,6 +37,6 @@ def suggest():
         "name": localized(item["product"], "name"),
         "url": url_for("catalog.product", slug=item["product"].slug, lang=lang),
         "stars": item["stars"],
-        "producer": item["product"].producer.name,
+        "producer": item["product"].producer_name,
         "label_html": str(item["label_html"]),
     } for item in suggestions(raw)])

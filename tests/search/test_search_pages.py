@@ -248,3 +248,18 @@ def test_suggestions_keep_to_certified_products(client, make_product):
     suggestions = client.get("/api/v1/search/suggest?q=mat+ong&lang=vi").get_json()["suggestions"]
     assert [item["name"] for item in suggestions] == [listed.name_vi]
 
+
+
+def test_suggestions_show_a_renamed_product_and_producer_at_once(client, make_product, make_producer):
+    producer = make_producer(name="HTX Mật ong Minh Long")
+    product = make_product(name_vi="Mật ong rừng Minh Long", name_en="Minh Long wild honey", producer=producer)
+    db.session.commit()
+    first = client.get("/api/v1/search/suggest?q=mat+ong&lang=vi").get_json()["suggestions"]
+    assert [(item["name"], item["producer"]) for item in first] == [("Mật ong rừng Minh Long", "HTX Mật ong Minh Long")]
+
+    product.name_vi, product.name_en, product.slug = "Mật ong hoa cà phê", "Coffee blossom honey", "mat-ong-hoa-ca-phe"
+    producer.name = "HTX Ong mật Sơn Hà"
+    db.session.commit()
+    english = client.get("/api/v1/search/suggest?q=mat+ong&lang=en").get_json()["suggestions"]
+    assert [(item["name"], item["producer"], item["url"]) for item in english] == [
+        ("Coffee blossom honey", "HTX Ong mật Sơn Hà", "/en/products/mat-ong-hoa-ca-phe")]
