@@ -38,14 +38,6 @@ class CartProblem(DomainError):
         self.problems = problems
 
 
-class DuplicateSubmission(DomainError):
-    """This checkout form was submitted before: the order it made is `order`."""
-
-    def __init__(self, order: Order):
-        super().__init__(_l("This order was already placed."))
-        self.order = order
-
-
 @dataclass
 class Buyer:
     name: str
@@ -71,9 +63,7 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
     waits for payment and expires after UNPAID_ORDER_MINUTES."""
     if not idempotency_key or len(idempotency_key) > 64:
         raise DomainError(_l("The form expired. Please submit it again."))
-    existing = db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
-    if existing is not None:
-        raise DuplicateSubmission(existing)
+    # A token used before is found by the insert's unique key (see _insert): no read here.
     if not items:
         raise DomainError(_l("Your cart is empty."))
     limit = current_app.config["CART_MAX_QUANTITY"]
@@ -81,17 +71,15 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
         raise DomainError(_l("Each quantity must be a whole number from 1 to %(limit)s.", limit=limit))
     buyer = _checked_buyer(buyer, items)
 
-    # Orders that ran out of time give their units back before anyone is told a product is sold out.
-    for order_id in due_unpaid_orders(product_ids=list(items)):
-        expire_order(db.session.get(Order, order_id))
-
     products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(items)))}
     certified = stars_by_product(list(products))
-    problems = {}
-    for product_id, quantity in items.items():
-        problem = purchase_problem(products.get(product_id), product_id in certified, quantity)
-        if problem is not None:
-            problems[product_id] = problem
+    problems = _problems(items, products, certified)
+    short = [pid for pid, problem in problems.items() if problem in SHORT_OF_STOCK]
+    # Orders that ran out of time give their units back before anyone is told a product is sold out.
+    if short and _expire_holding(short):
+        for product_id in short:
+            db.session.refresh(products[product_id])
+        problems = _problems(items, products, certified)
     if problems:
         raise CartProblem(problems)
 
@@ -125,6 +113,24 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
     if status is S.CONFIRMED:
         notices.producers_new_order(order)
     return order
+
+
+SHORT_OF_STOCK = frozenset({Problem.OUT_OF_STOCK, Problem.NOT_ENOUGH_STOCK})
+
+
+def _problems(items, products, certified) -> dict[int, Problem]:
+    problems = {}
+    for product_id, quantity in items.items():
+        problem = purchase_problem(products.get(product_id), product_id in certified, quantity)
+        if problem is not None:
+            problems[product_id] = problem
+    return problems
+
+
+def _expire_holding(product_ids) -> int:
+    """Expire the due unpaid orders holding any of these products (the lazy check); how many."""
+    return sum(expire_order(db.session.get(Order, order_id))
+               for order_id in due_unpaid_orders(product_ids=list(product_ids)))
 
 
 def _checked_buyer(buyer: Buyer, items) -> Buyer:
@@ -161,14 +167,21 @@ def order_for_token(idempotency_key: str) -> Order | None:
 
 
 def _take_stock(product: Product, quantity: int) -> None:
-    left = db.session.execute(
-        update(Product).where(Product.id == product.id, Product.stock >= quantity)
-        .values(stock=Product.stock - quantity).returning(Product.stock),
-        execution_options={"synchronize_session": False}).scalar()
+    left = _decrement(product, quantity)
+    if left is None and _expire_holding([product.id]):
+        left = _decrement(product, quantity)  # units of an order that had run out of time came back
     if left is None:
         db.session.refresh(product)
         raise CartProblem({product.id: purchase_problem(product, True, quantity) or Problem.NOT_ENOUGH_STOCK})
     _stock_changed(product, left, was_zero=False)
+
+
+def _decrement(product: Product, quantity: int) -> int | None:
+    """The stock left after taking `quantity`, or None (and nothing taken) when there are not enough."""
+    return db.session.execute(
+        update(Product).where(Product.id == product.id, Product.stock >= quantity)
+        .values(stock=Product.stock - quantity).returning(Product.stock),
+        execution_options={"synchronize_session": False}).scalar()
 
 
 def _stock_changed(product: Product, stock: int, was_zero: bool) -> None:
