@@ -12,19 +12,23 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..catalog.models import Product
+from ..areas.models import Area
+from ..catalog.models import Producer, Product
 from ..certification.queries import stars_by_product
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..locator.models import SalesPoint
 from . import notices, workflow
-from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod)
+from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod,
+                     SalesPointProduct)
 from .phone import normalize_phone
 from .pricing import shipping_fee
 from .queries import due_unpaid_orders, pickup_points_for
-from .rules import Problem, problem_message, purchase_problem
+from .rules import Problem, purchase_problem
 
 S = OrderStatus
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -186,8 +190,6 @@ def _decrement(product: Product, quantity: int) -> int | None:
 
 def _stock_changed(product: Product, stock: int, was_zero: bool) -> None:
     """Keep the loaded product in step; when it sells out or comes back, public pages must change too."""
-    from sqlalchemy.orm.attributes import set_committed_value
-
     set_committed_value(product, "stock", stock)
     if stock == 0 or was_zero:
         product.updated_at = utcnow()  # a watched change: cached pages stop offering it
@@ -202,8 +204,6 @@ def release_stock(order: Order) -> bool:
         execution_options={"synchronize_session": False})
     if released.rowcount != 1:
         return False
-    from sqlalchemy.orm.attributes import set_committed_value
-
     set_committed_value(order, "stock_released", True)
     for line in sorted(order.lines, key=lambda line: line.product_id):
         stock = db.session.execute(
@@ -310,19 +310,9 @@ def fulfil_order(order: Order, actor=None, actor_label=None) -> None:
         raise workflow.TransitionRefused(_l("Some lines of this order are still waiting."))
 
 
-def problem_text(product_id: int, problem: Problem) -> str:
-    return problem_message(problem, db.session.get(Product, product_id))
-
-
 def assort_sales_points_by_district() -> int:
     """Each published sales point keeps, for pickup, the products sold online that are made in its former
     district (what the demo shop starts with; the office refines it). Returns the pairs added."""
-    from sqlalchemy.orm import aliased
-
-    from ..areas.models import Area
-    from ..catalog.models import Producer
-    from .models import SalesPointProduct
-
     point_area, producer_area = aliased(Area), aliased(Area)
     pairs = db.session.execute(
         select(SalesPoint.id, Product.id)
