@@ -316,8 +316,8 @@ def assort_sales_points_by_district() -> int:
     point_area, producer_area = aliased(Area), aliased(Area)
     pairs = db.session.execute(
         select(SalesPoint.id, Product.id)
-        .join(point_area, point_area.id == SalesPoint.area_id)
-        .join(Producer, Producer.id == Product.producer_id)
+        .join_from(SalesPoint, point_area, point_area.id == SalesPoint.area_id)
+        .join_from(Product, Producer, Producer.id == Product.producer_id)
         .join(producer_area, producer_area.id == Producer.area_id)
         .where(SalesPoint.is_published.is_(True), Product.sold_online.is_(True), Product.shippable.is_(True),
                func.coalesce(point_area.parent_id, point_area.id) == func.coalesce(producer_area.parent_id,

@@ -164,3 +164,20 @@ def test_an_order_still_in_its_time_keeps_its_units(make_buyable):
     placed({product.id: 3}, key="first")
     with pytest.raises(CartProblem):
         placed({product.id: 1}, key="second")
+
+
+def test_sales_points_keep_the_online_products_of_their_former_district(make_area, make_buyable, make_product,
+                                                                         make_producer, make_sales_point):
+    from storefront.areas.models import AreaLevel
+    from storefront.orders.models import SalesPointProduct
+    from storefront.orders.operations import assort_sales_points_by_district
+
+    district, elsewhere = make_area(level=AreaLevel.FORMER_DISTRICT), make_area(level=AreaLevel.FORMER_DISTRICT)
+    point = make_sales_point(area=make_area(parent=district))
+    near = make_buyable(producer=make_producer(area=make_area(parent=district)))
+    make_product(sold_online=False, producer=make_producer(area=make_area(parent=district)))
+    make_buyable(producer=make_producer(area=make_area(parent=elsewhere)))
+    assert assort_sales_points_by_district() == 1
+    assert assort_sales_points_by_district() == 0
+    assert db.session.scalars(select(SalesPointProduct.product_id).where(
+        SalesPointProduct.sales_point_id == point.id)).all() == [near.id]
