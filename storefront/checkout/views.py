@@ -1,7 +1,7 @@
 """The checkout page: one form, prices from the server only, one order however often it is submitted."""
 import secrets
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -12,10 +12,11 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LocalizedBlueprint, current_lang, localized
 from ..cart import store
+from ..cart.forms import CartForm
 from ..cart.queries import cart_view
 from ..orders import access
 from ..orders.models import Fulfilment, PaymentMethod
-from ..orders.operations import Buyer, CartProblem, DuplicateSubmission, order_for_token, place_order
+from ..orders.operations import Buyer, CartProblem, order_for_token, place_order
 from ..orders.pricing import shipping_fee
 from ..orders.queries import pickup_points_for
 from ..orders.rules import problem_message
@@ -45,7 +46,7 @@ def _token() -> str:
     return session[TOKEN_KEY]
 
 
-def _form(cart, points):
+def _form(points):
     form = CheckoutForm()
     methods = available_methods(current_app.config)
     form.payment_method.choices = [SelectChoice(m.code.value, m.label) for m in methods]
@@ -60,7 +61,9 @@ def _form(cart, points):
     return form, methods
 
 
-def _render(form, cart, points, methods, errors=(), status=200):
+def _render(form, methods, errors=(), status=200, cart=None, points=None):
+    cart = cart or cart_view(store.items())
+    points = points if points is not None else pickup_points_for(cart.product_ids)
     subtotal = cart.subtotal
     return render_template(
         "storefront/checkout/checkout.html", form=form, cart=cart, points=points, methods=methods,
@@ -69,22 +72,30 @@ def _render(form, cart, points, methods, errors=(), status=200):
         free_from=current_app.config["FREE_SHIPPING_FROM"]), status
 
 
+def _cart_page(errors, status=409):
+    return render_template("storefront/cart/cart.html", cart=cart_view(store.items()), form=CartForm(),
+                           max_quantity=current_app.config["CART_MAX_QUANTITY"], errors=errors), status
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 def checkout():
-    cart = cart_view(store.items())
-    if cart.is_empty:
+    items = store.items()
+    if not items:
         flash(_("Your cart is empty."), "error")
         return redirect(url_for("cart.show"), 303)
-    points = pickup_points_for(cart.product_ids)
-    form, methods = _form(cart, points)
-    if not cart.can_check_out:
-        return render_template("storefront/cart/cart.html", cart=cart, form=form, max_quantity=current_app.config["CART_MAX_QUANTITY"],
-                               errors=[_("Some products in your cart cannot be ordered as they are. "
-                                         "Please check your cart.")]), 409
-    if not form.is_submitted():
-        return _render(form, cart, points, methods)
+    if request.method == "GET":
+        cart = cart_view(items)
+        if not cart.can_check_out:
+            return _cart_page([_("Some products in your cart cannot be ordered as they are. Please check your cart.")])
+        points = pickup_points_for(cart.product_ids)
+        form, methods = _form(points)
+        return _render(form, methods, cart=cart, points=points)
+    # A submitted form: place_order checks the cart and the pickup point itself, so a valid form costs
+    # no read beyond the order's own (this is the busiest write of the shop).
+    wants_pickup = request.form.get("fulfilment") == Fulfilment.PICKUP.value
+    form, methods = _form(pickup_points_for(items) if wants_pickup else [])
     if not form.validate():
-        return _render(form, cart, points, methods, status=400)
+        return _render(form, methods, status=400)
     method = method_for(PaymentMethod(form.payment_method.data))
     buyer = Buyer(name=form.name.data, phone=form.phone.data, email=(form.email.data or "").strip().lower() or None,
                   fulfilment=Fulfilment(form.fulfilment.data), province=form.province.data or "",
@@ -92,29 +103,26 @@ def checkout():
                   sales_point_id=int(form.sales_point.data) if (form.sales_point.data or "").isdigit() else None,
                   note=(form.note.data or "").strip())
     try:
-        order = place_order(store.items(), buyer, method.code, form.token.data,
+        order = place_order(items, buyer, method.code, form.token.data,
                             user=current_user if current_user.is_authenticated else None, lang=current_lang(),
                             confirm_at_once=method.confirms_at_once)
         next_url = method.start(order)
-    except (DuplicateSubmission, IntegrityError) as duplicate:
+    except IntegrityError:
         # A second click, the back button or a retry (maybe at the same moment): the first one's order.
         # Only this browser's form held the token, so it may see the order, as the first answer (which
         # the browser may have dropped) would have let it.
-        if isinstance(duplicate, IntegrityError):
-            db.session.rollback()
+        db.session.rollback()
         existing = order_for_token(form.token.data)
         if existing is None:
-            return _render(form, cart, points, methods, [_("The order could not be placed. Please try again.")],
-                           409)
+            return _render(form, methods, [_("The order could not be placed. Please try again.")], 409)
         _placed(existing)
         return redirect(url_for("orders.order_page", number=existing.number), 303)
     except CartProblem as problem:
-        cart = cart_view(store.items())
-        errors = [str(problem)] + [problem_message(p) for p in problem.problems.values()]
-        return render_template("storefront/cart/cart.html", cart=cart, form=form, max_quantity=current_app.config["CART_MAX_QUANTITY"],
-                               errors=errors), 409
+        db.session.rollback()
+        return _cart_page([str(problem)] + [problem_message(p) for p in problem.problems.values()])
     except DomainError as error:
-        return _render(form, cart, points, methods, [str(error)], 409)
+        db.session.rollback()
+        return _render(form, methods, [str(error)], 409)
     _placed(order)
     return redirect(next_url or url_for("orders.order_page", number=order.number), 303)
 

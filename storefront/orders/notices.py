@@ -1,7 +1,7 @@
 """The messages an order sends: to the shopper (in the language they ordered in) and to its producers.
 
 Each is queued in the outbox within the order's transaction, so a failed send never blocks an order
-and a rolled-back order sends nothing; dedupe keys make each message go at most once."""
+and a rolled-back order sends nothing. Each goes once because the state it reports is entered once."""
 from flask import has_request_context, url_for
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
@@ -49,8 +49,8 @@ def order_received(order: Order) -> None:
             _("Status: %(status)s", status=STATUS_NAMES[order.status]),
             payment,
             _order_link(order)) if part)
-        queue_message("order-received", order.email, _("Your order %(number)s", number=order.number), body,
-                      dedupe_key=f"order:{order.number}:received")
+        # Sent once: an order is placed once. (No dedupe key, which would cost a read per message.)
+        queue_message("order-received", order.email, _("Your order %(number)s", number=order.number), body)
 
 
 def status_changed(order: Order) -> None:
@@ -62,7 +62,7 @@ def status_changed(order: Order) -> None:
             _order_link(order)) if part)
         queue_message("order-status", order.email,
                       _("Order %(number)s: %(status)s", number=order.number, status=STATUS_NAMES[order.status]),
-                      body, dedupe_key=f"order:{order.number}:{order.status.value}")
+                      body)  # once: each state is entered once, by one conditional update
 
 
 def producers_new_order(order: Order) -> None:
@@ -70,14 +70,17 @@ def producers_new_order(order: Order) -> None:
     by_producer: dict[int, list] = {}
     for line in order.lines:
         by_producer.setdefault(line.producer_id, []).append(line)
+    recipients_of: dict[int, set[str]] = {producer_id: set() for producer_id in by_producer}
+    for producer_id, email in db.session.execute(
+            select(Producer.id, Producer.email).where(Producer.id.in_(by_producer), Producer.email.isnot(None))):
+        recipients_of[producer_id].add(email.strip().lower())
+    for producer_id, email in db.session.execute(
+            select(User.producer_id, User.email).where(User.role == Role.PRODUCER, User.active.is_(True),
+                                                      User.producer_id.in_(by_producer))):
+        recipients_of[producer_id].add(email)
     with force_locale("vi"):
         for producer_id, lines in by_producer.items():
-            producer = db.session.get(Producer, producer_id)
-            recipients = set(db.session.scalars(
-                select(User.email).where(User.role == Role.PRODUCER, User.producer_id == producer_id,
-                                         User.active.is_(True))))
-            if producer is not None and producer.email:
-                recipients.add(producer.email.strip().lower())
+            recipients = recipients_of[producer_id]
             if order.fulfilment.value == "pickup" and order.sales_point is not None:
                 where = _("Pickup at %(point)s.", point=order.sales_point.name_vi)
             else:
@@ -88,6 +91,6 @@ def producers_new_order(order: Order) -> None:
                 _("New order %(number)s: please prepare these products.", number=order.number),
                 _lines_text(order, lines), where))
             for recipient in sorted(recipients):
-                queue_message("order-producer", recipient, _("New order %(number)s", number=order.number), body,
-                              dedupe_key=f"order:{order.number}:producer:{producer_id}:{recipient}")
+                # Once: an order is accepted (confirmed or paid) once.
+                queue_message("order-producer", recipient, _("New order %(number)s", number=order.number), body)
 

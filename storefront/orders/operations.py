@@ -12,19 +12,23 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..catalog.models import Product
+from ..areas.models import Area
+from ..catalog.models import Producer, Product
 from ..certification.queries import stars_by_product
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..locator.models import SalesPoint
 from . import notices, workflow
-from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod)
+from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod,
+                     SalesPointProduct)
 from .phone import normalize_phone
 from .pricing import shipping_fee
 from .queries import due_unpaid_orders, pickup_points_for
-from .rules import Problem, problem_message, purchase_problem
+from .rules import Problem, purchase_problem
 
 S = OrderStatus
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
@@ -36,14 +40,6 @@ class CartProblem(DomainError):
     def __init__(self, problems: dict[int, Problem]):
         super().__init__(_l("Some products in your cart cannot be ordered as they are. Please check your cart."))
         self.problems = problems
-
-
-class DuplicateSubmission(DomainError):
-    """This checkout form was submitted before: the order it made is `order`."""
-
-    def __init__(self, order: Order):
-        super().__init__(_l("This order was already placed."))
-        self.order = order
 
 
 @dataclass
@@ -71,9 +67,7 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
     waits for payment and expires after UNPAID_ORDER_MINUTES."""
     if not idempotency_key or len(idempotency_key) > 64:
         raise DomainError(_l("The form expired. Please submit it again."))
-    existing = db.session.scalar(select(Order).where(Order.idempotency_key == idempotency_key))
-    if existing is not None:
-        raise DuplicateSubmission(existing)
+    # A token used before is found by the insert's unique key (see _insert): no read here.
     if not items:
         raise DomainError(_l("Your cart is empty."))
     limit = current_app.config["CART_MAX_QUANTITY"]
@@ -81,17 +75,15 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
         raise DomainError(_l("Each quantity must be a whole number from 1 to %(limit)s.", limit=limit))
     buyer = _checked_buyer(buyer, items)
 
-    # Orders that ran out of time give their units back before anyone is told a product is sold out.
-    for order_id in due_unpaid_orders(product_ids=list(items)):
-        expire_order(db.session.get(Order, order_id))
-
     products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(items)))}
     certified = stars_by_product(list(products))
-    problems = {}
-    for product_id, quantity in items.items():
-        problem = purchase_problem(products.get(product_id), product_id in certified, quantity)
-        if problem is not None:
-            problems[product_id] = problem
+    problems = _problems(items, products, certified)
+    short = [pid for pid, problem in problems.items() if problem in SHORT_OF_STOCK]
+    # Orders that ran out of time give their units back before anyone is told a product is sold out.
+    if short and _expire_holding(short):
+        for product_id in short:
+            db.session.refresh(products[product_id])
+        problems = _problems(items, products, certified)
     if problems:
         raise CartProblem(problems)
 
@@ -125,6 +117,24 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
     if status is S.CONFIRMED:
         notices.producers_new_order(order)
     return order
+
+
+SHORT_OF_STOCK = frozenset({Problem.OUT_OF_STOCK, Problem.NOT_ENOUGH_STOCK})
+
+
+def _problems(items, products, certified) -> dict[int, Problem]:
+    problems = {}
+    for product_id, quantity in items.items():
+        problem = purchase_problem(products.get(product_id), product_id in certified, quantity)
+        if problem is not None:
+            problems[product_id] = problem
+    return problems
+
+
+def _expire_holding(product_ids) -> int:
+    """Expire the due unpaid orders holding any of these products (the lazy check); how many."""
+    return sum(expire_order(db.session.get(Order, order_id))
+               for order_id in due_unpaid_orders(product_ids=list(product_ids)))
 
 
 def _checked_buyer(buyer: Buyer, items) -> Buyer:
@@ -161,20 +171,25 @@ def order_for_token(idempotency_key: str) -> Order | None:
 
 
 def _take_stock(product: Product, quantity: int) -> None:
-    left = db.session.execute(
-        update(Product).where(Product.id == product.id, Product.stock >= quantity)
-        .values(stock=Product.stock - quantity).returning(Product.stock),
-        execution_options={"synchronize_session": False}).scalar()
+    left = _decrement(product, quantity)
+    if left is None and _expire_holding([product.id]):
+        left = _decrement(product, quantity)  # units of an order that had run out of time came back
     if left is None:
         db.session.refresh(product)
         raise CartProblem({product.id: purchase_problem(product, True, quantity) or Problem.NOT_ENOUGH_STOCK})
     _stock_changed(product, left, was_zero=False)
 
 
+def _decrement(product: Product, quantity: int) -> int | None:
+    """The stock left after taking `quantity`, or None (and nothing taken) when there are not enough."""
+    return db.session.execute(
+        update(Product).where(Product.id == product.id, Product.stock >= quantity)
+        .values(stock=Product.stock - quantity).returning(Product.stock),
+        execution_options={"synchronize_session": False}).scalar()
+
+
 def _stock_changed(product: Product, stock: int, was_zero: bool) -> None:
     """Keep the loaded product in step; when it sells out or comes back, public pages must change too."""
-    from sqlalchemy.orm.attributes import set_committed_value
-
     set_committed_value(product, "stock", stock)
     if stock == 0 or was_zero:
         product.updated_at = utcnow()  # a watched change: cached pages stop offering it
@@ -189,8 +204,6 @@ def release_stock(order: Order) -> bool:
         execution_options={"synchronize_session": False})
     if released.rowcount != 1:
         return False
-    from sqlalchemy.orm.attributes import set_committed_value
-
     set_committed_value(order, "stock_released", True)
     for line in sorted(order.lines, key=lambda line: line.product_id):
         stock = db.session.execute(
@@ -297,24 +310,14 @@ def fulfil_order(order: Order, actor=None, actor_label=None) -> None:
         raise workflow.TransitionRefused(_l("Some lines of this order are still waiting."))
 
 
-def problem_text(product_id: int, problem: Problem) -> str:
-    return problem_message(problem, db.session.get(Product, product_id))
-
-
 def assort_sales_points_by_district() -> int:
     """Each published sales point keeps, for pickup, the products sold online that are made in its former
     district (what the demo shop starts with; the office refines it). Returns the pairs added."""
-    from sqlalchemy.orm import aliased
-
-    from ..areas.models import Area
-    from ..catalog.models import Producer
-    from .models import SalesPointProduct
-
     point_area, producer_area = aliased(Area), aliased(Area)
     pairs = db.session.execute(
         select(SalesPoint.id, Product.id)
-        .join(point_area, point_area.id == SalesPoint.area_id)
-        .join(Producer, Producer.id == Product.producer_id)
+        .join_from(SalesPoint, point_area, point_area.id == SalesPoint.area_id)
+        .join_from(Product, Producer, Producer.id == Product.producer_id)
         .join(producer_area, producer_area.id == Producer.area_id)
         .where(SalesPoint.is_published.is_(True), Product.sold_online.is_(True), Product.shippable.is_(True),
                func.coalesce(point_area.parent_id, point_area.id) == func.coalesce(producer_area.parent_id,

@@ -34,6 +34,9 @@ def _visible_order(number):
 @bp.route("/orders/<number>")
 def order_page(number):
     order = _visible_order(number)
+    just_paid = request.args.get("paid") == "1"
+    if just_paid:
+        payments.settle_from_stripe(order)  # back from Stripe's page, maybe before its webhook
     expire_if_due(order)
     transfer = None
     if order.payment_method is PaymentMethod.VIETQR and order.status is OrderStatus.AWAITING_PAYMENT:
@@ -41,7 +44,7 @@ def order_page(number):
     return render_template(
         "storefront/orders/order.html", order=order, transfer=transfer, form=OrderActionForm(),
         status_names=workflow.STATUS_NAMES, method_names=METHOD_NAMES,
-        may_cancel=order.status in SHOPPER_MAY_CANCEL, just_paid=request.args.get("paid") == "1")
+        may_cancel=order.status in SHOPPER_MAY_CANCEL, just_paid=just_paid)
 
 
 @bp.route("/orders/<number>/cancel", methods=["POST"])

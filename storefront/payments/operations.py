@@ -105,6 +105,29 @@ def cancel(order: Order, actor=None, actor_label=None, note: str = "") -> None:
             log.info("could not close the Stripe page of %s: %s", order.number, error)
 
 
+def settle_from_stripe(order: Order) -> bool:
+    """The shopper is back from Stripe's page before its webhook: ask Stripe about the session and apply
+    a payment it reports exactly as the webhook would (the webhook then finds it recorded). True when
+    the order is paid now. Stripe unreachable: nothing changes, the webhook will come."""
+    if (order.payment_method is not PaymentMethod.CARD or order.status is not S.AWAITING_PAYMENT
+            or not order.stripe_session_id):
+        return False
+    try:
+        session = stripe_gateway.retrieve_checkout_session(order.stripe_session_id)
+    except stripe_gateway.GatewayError as error:
+        log.info("could not ask Stripe about %s: %s", order.number, error)
+        return False
+    if session.status != "complete":
+        return False
+    outcome, detail, _order = _session_completed({
+        "id": session.id, "client_reference_id": session.order_number, "payment_status": session.payment_status,
+        "amount_total": session.amount_total, "currency": session.currency,
+        "payment_intent": session.payment_intent})
+    if outcome is EventOutcome.REJECTED:
+        log.warning("Stripe session of %s rejected on return: %s", order.number, detail)
+    return order.status is S.PAID
+
+
 # --- Stripe webhooks ---
 
 def handle_stripe_event(event: dict) -> tuple[EventOutcome | None, str]:

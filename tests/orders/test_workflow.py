@@ -145,3 +145,39 @@ def test_pickup_lines_become_ready_for_pickup(make_buyable, make_sales_point):
 ])
 def test_vietnamese_phone_numbers(raw, expected):
     assert normalize_phone(raw) == expected
+
+
+def test_units_held_by_an_order_that_ran_out_of_time_go_to_the_next_buyer(make_buyable):
+    product = make_buyable(stock=3)
+    first = placed({product.id: 3}, key="first")
+    assert stock(product) == 0
+    first.expires_at = first.created_at  # its time ran out; no job has run
+    db.session.flush()
+    second = placed({product.id: 2}, key="second")
+    assert first.status is S.EXPIRED and second.status is S.AWAITING_PAYMENT
+    assert stock(product) == 1
+    assert [t.to_status for t in first.transitions] == [S.AWAITING_PAYMENT, S.EXPIRED]
+
+
+def test_an_order_still_in_its_time_keeps_its_units(make_buyable):
+    product = make_buyable(stock=3)
+    placed({product.id: 3}, key="first")
+    with pytest.raises(CartProblem):
+        placed({product.id: 1}, key="second")
+
+
+def test_sales_points_keep_the_online_products_of_their_former_district(make_area, make_buyable, make_product,
+                                                                         make_producer, make_sales_point):
+    from storefront.areas.models import AreaLevel
+    from storefront.orders.models import SalesPointProduct
+    from storefront.orders.operations import assort_sales_points_by_district
+
+    district, elsewhere = make_area(level=AreaLevel.FORMER_DISTRICT), make_area(level=AreaLevel.FORMER_DISTRICT)
+    point = make_sales_point(area=make_area(parent=district))
+    near = make_buyable(producer=make_producer(area=make_area(parent=district)))
+    make_product(sold_online=False, producer=make_producer(area=make_area(parent=district)))
+    make_buyable(producer=make_producer(area=make_area(parent=elsewhere)))
+    assert assort_sales_points_by_district() == 1
+    assert assort_sales_points_by_district() == 0
+    assert db.session.scalars(select(SalesPointProduct.product_id).where(
+        SalesPointProduct.sales_point_id == point.id)).all() == [near.id]

@@ -305,3 +305,20 @@ def test_cash_on_delivery_is_paid_when_delivered(client, office, make_buyable, b
     assert order.status is S.COMPLETED
     (cash,) = charges()
     assert cash.amount == order.total and cash.method.value == "cod"
+
+
+def test_back_from_stripe_before_the_webhook_the_order_is_settled_once(client, fake_stripe, card_order):
+    order, _product = card_order
+    completed = fake_stripe.complete(order.stripe_session_id)
+    page = client.get(f"/orders/{order.number}?paid=1").get_data(as_text=True)
+    assert "Đã thanh toán" in page
+    assert the_order().status is S.PAID and len(charges()) == 1
+    # The webhook arrives afterwards: the payment is known, nothing more happens.
+    assert deliver(client, fake_stripe, completed).json["outcome"] == "ignored"
+    assert len(charges()) == 1 and [t.to_status for t in the_order().transitions].count(S.PAID) == 1
+
+
+def test_a_shopper_who_comes_back_without_paying_sees_the_order_waiting(client, fake_stripe, card_order):
+    order, _product = card_order
+    client.get(f"/orders/{order.number}?paid=1")
+    assert the_order().status is S.AWAITING_PAYMENT and charges() == []
