@@ -97,7 +97,11 @@
           }).bindPopup(function () { return popup(feature, box); }).addTo(map);
           bounds.push(at);
         });
-        if (bounds.length) map.fitBounds(bounds, {padding: [24, 24], maxZoom: 14});
+        if (box.dataset.focusLat) {
+          map.setView([parseFloat(box.dataset.focusLat), parseFloat(box.dataset.focusLng)], 13);
+        } else if (bounds.length) {
+          map.fitBounds(bounds, {padding: [24, 24], maxZoom: 14});
+        }
         box.dataset.markers = String(collection.features.length);
       })
       .catch(function () { notice(box, box.dataset.dataFailed); });

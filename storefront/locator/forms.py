@@ -1,7 +1,7 @@
 """Reading what a visitor asks the locator (a position, a place, filters) and the visit-request form."""
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -133,11 +133,10 @@ class VisitRequestForm(FlaskForm):
         field.data = normalised
 
     def validate_visit_date(self, field):
+        if field.data is None:  # not a date: process_formdata has said so
+            return
         first = today()
         if field.data < first:
             raise ValidationError(_l("This day has passed: choose today or a later day."))
         if field.data > first + timedelta(days=BOOKING_HORIZON_DAYS):
             raise ValidationError(_l("Visits can be requested up to a year ahead."))
-
-    def earliest(self) -> date:
-        return today()
