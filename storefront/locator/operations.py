@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ..catalog.models import Product, ProductGroup
 from ..errors import DomainError
 from ..extensions import db
-from .hours import Interval, Schedule, schedule_from_rows
+from .hours import Schedule, schedule_from_rows
 from .models import Destination, OpeningException, OpeningHours, SalesPoint, SalesPointStock, VisitRequest
 
 
@@ -74,6 +74,3 @@ def request_visit(destination: Destination, *, name: str, phone: str, visit_date
     db.session.add(visit)
     return visit
 
-
-__all__ = ["ClosedThatDay", "Interval", "add_exception", "request_visit", "schedule_of", "set_stock",
-           "set_weekly_hours"]

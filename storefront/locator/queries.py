@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..areas.models import Area, AreaLevel
 from ..catalog.listing import current_listing
-from ..catalog.models import Producer, Product, ProductGroup
+from ..catalog.models import Producer, Product
 from ..clock import LOCAL_TZ, today
 from ..extensions import db
 from ..pagecache import derived
@@ -384,5 +384,3 @@ def visit_requests(producer_id: int | None = None, limit: int = 200) -> list[Vis
         query = query.where(Product.producer_id == producer_id)
     return list(db.session.scalars(query))
 
-
-TOURISM = int(ProductGroup.TOURISM)
