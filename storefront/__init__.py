@@ -115,10 +115,12 @@ def _register_blueprints(app):
 def _register_commands(app):
     from .accounts.cli import user_cli
     from .demo.cli import demo_cli
+    from .locator.cli import locator_cli
     from .search.cli import search_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(locator_cli)
     app.cli.add_command(search_cli)
 
 

@@ -119,3 +119,14 @@ def test_the_confirmation_page_is_only_for_the_visitor_who_sent_it(client, desti
 ])
 def test_vietnamese_phone_numbers(text, expected):
     assert normalise_phone(text) == expected
+
+
+def test_the_office_lists_visit_requests_from_the_command_line(app, client, destination):
+    client.post(url(destination), data=form(name="Trần Văn Bình", message="Đi bằng xe máy."))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["locator", "visit-requests", "--producer", destination.product.producer.slug])
+    assert result.exit_code == 0, result.output
+    assert "Trần Văn Bình, 0905381246" in result.output and "Đi bằng xe máy." in result.output
+    assert "4 người" in result.output
+    unknown = runner.invoke(args=["locator", "visit-requests", "--producer", "khong-co"])
+    assert unknown.exit_code != 0 and "No producer" in unknown.output
