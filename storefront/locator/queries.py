@@ -7,9 +7,14 @@ sorting then run in memory on the server, so a list sorted from any position cos
 """
 import bisect
 import difflib
+import heapq
+import math
+from collections.abc import Sequence
+from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask import g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +25,7 @@ from ..clock import LOCAL_TZ, today
 from ..extensions import db
 from ..pagecache import derived
 from ..text import fold, sort_key
-from .geo import Position
+from .geo import EARTH_RADIUS_KM, Position
 from .hours import Schedule, schedule_from_rows
 from .models import Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointStock, VisitRequest
 
@@ -74,6 +79,14 @@ class Place:
     stars: int | None = None
     name_key: tuple = ()
     groups: frozenset = frozenset()
+    # Sines and cosines of half the latitude and longitude, and the latitude's cosine: sorting many places
+    # by haversine then takes no trigonometry per place (sin(x − y) = sin x cos y − cos x sin y).
+    trig: tuple = ()
+
+    def __post_init__(self):
+        phi, lam = math.radians(self.latitude), math.radians(self.longitude)
+        object.__setattr__(self, "trig", (math.sin(phi / 2), math.cos(phi / 2), math.sin(lam / 2), math.cos(lam / 2),
+                                          math.cos(phi)))
 
     @property
     def district(self) -> AreaRef | None:
@@ -104,6 +117,33 @@ class Locator:
     communes: list[AreaRef] = field(default_factory=list)  # communes with a place, by name
     named_places: list[NamedPlace] = field(default_factory=list)
     changes: dict = field(default_factory=dict)  # day → sorted local datetimes when some place opens or closes
+    # Rendered pieces of the pages (a place's card in a language and an opening state…), rebuilt with the model.
+    fragments: dict = field(default_factory=dict)
+
+    @property
+    def filter_values(self) -> tuple[set, set, set]:
+        """The district, commune and product slugs a filter may name."""
+        if "filter_values" not in self.fragments:
+            self.fragments["filter_values"] = ({d.slug for d in self.districts}, {c.slug for c in self.communes},
+                                               set(self.stocked_products) | {p.slug for p in self.destinations})
+        return self.fragments["filter_values"]
+
+    def status(self, place: Place, now: datetime):
+        """place.schedule.status_at(now), kept until the place next opens or closes."""
+        key = ("status", place.kind, place.id)
+        known = self.fragments.get(key)
+        if known is not None and known[1] <= now < known[2]:
+            return known[0]
+        status = place.schedule.status_at(now)
+        change = status.until if status.is_open else status.next_opening
+        self.fragments[key] = (status, now, change or now + timedelta(minutes=1))
+        return status
+
+    def grid(self, kind: str) -> "Grid":
+        key = ("grid", kind)
+        if key not in self.fragments:
+            self.fragments[key] = Grid(self.places(kind))
+        return self.fragments[key]
 
     def places(self, kind: str) -> list[Place]:
         return self.sales_points if kind == SALES_POINT else self.destinations
@@ -122,7 +162,13 @@ class Locator:
 
 
 def current_locator() -> Locator:
-    """Today's read model, shared by every request of this worker until the content changes."""
+    """Today's read model, shared by every request of this worker until the content changes (and looked
+    up once per request)."""
+    if has_request_context():
+        locator = g.get("locator_model")
+        if locator is None:
+            locator = g.locator_model = derived("locator", lambda: build_locator(today()))
+        return locator
     return derived("locator", lambda: build_locator(today()))
 
 
@@ -303,6 +349,9 @@ class LocatorFilters:
     product: str | None = None  # a product slug
 
 
+NO_FILTERS = LocatorFilters()
+
+
 def matches(place: Place, filters: LocatorFilters) -> bool:
     if filters.district and (place.district is None or place.district.slug != filters.district):
         return False
@@ -315,20 +364,123 @@ def matches(place: Place, filters: LocatorFilters) -> bool:
     return True
 
 
-@dataclass(frozen=True)
 class Found:
-    place: Place
-    distance_km: float | None
+    """A place in a list, with its distance from the visitor when known (worked out when first asked:
+    a list sorted from a position needs the kilometres of the one page it shows only)."""
+
+    __slots__ = ("place", "_haversine", "_distance")
+
+    def __init__(self, place: Place, distance_km: float | None = None, haversine: float | None = None):
+        self.place, self._distance, self._haversine = place, distance_km, haversine
+
+    @property
+    def distance_km(self) -> float | None:
+        if self._distance is None and self._haversine is not None:
+            self._distance = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(self._haversine)))
+        return self._distance
 
 
 def search(kind: str, filters: LocatorFilters, position: Position | None = None,
-           locator: Locator | None = None) -> list[Found]:
-    """The places of a kind that match, nearest first from `position`, else in name order."""
+           locator: Locator | None = None, needed: int | None = None) -> Sequence:
+    """The places of a kind that match, nearest first from `position` (haversine), else in name order.
+
+    With `needed`, only that many nearest are put in order (a page of the list needs no more); the
+    result still counts every matching place.
+    """
     locator = locator or current_locator()
-    found = [Found(place, place.distance_km(position)) for place in locator.places(kind) if matches(place, filters)]
-    if position is not None:
-        found.sort(key=lambda f: (f.distance_km, f.place.name_key, f.place.id))
-    return found
+    places = locator.places(kind)
+    if filters != NO_FILTERS:
+        places = [place for place in places if matches(place, filters)]
+    elif position is not None and needed is not None and needed < len(places):
+        nearest = locator.grid(kind).nearest(position, needed)
+        if nearest is not None:
+            return NearestFirst(nearest, len(places))
+    if position is None:
+        return [Found(place) for place in places]
+    keyed = [(a, place) for a, place in _haversines(position, places)]
+    keyed.sort(key=itemgetter(0))  # stable: places as far apart stay in name order
+    return NearestFirst(keyed)
+
+
+def _haversines(position: Position, places):
+    """(a, place) for each place, a = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2): the haversine of the central
+    angle, which grows with the distance. Lists sort by it; the distance (2R·asin √a) is finished for the
+    places shown."""
+    phi, lam = math.radians(position.latitude), math.radians(position.longitude)
+    s1, c1, t1, u1, cos1 = math.sin(phi / 2), math.cos(phi / 2), math.sin(lam / 2), math.cos(lam / 2), math.cos(phi)
+    for place in places:
+        s2, c2, t2, u2, cos2 = place.trig
+        half_d_phi, half_d_lam = s2 * c1 - c2 * s1, t2 * u1 - u2 * t1  # sin(Δφ/2), sin(Δλ/2)
+        yield half_d_phi * half_d_phi + cos1 * cos2 * half_d_lam * half_d_lam, place
+
+
+class Grid:
+    """The places in cells of CELL degrees, so that the nearest few are found by measuring only the
+    places of the cells around a position, ring after ring, until no unmeasured place can be nearer."""
+
+    CELL = 0.05  # about 5.5 km
+
+    def __init__(self, places: list[Place]):
+        self.cells: dict[tuple[int, int], list[Place]] = {}
+        for place in places:
+            self.cells.setdefault(self._cell(place.latitude, place.longitude), []).append(place)
+        rows = [i for i, _ in self.cells] or [0]
+        columns = [j for _, j in self.cells] or [0]
+        self.bounds = (min(rows), max(rows), min(columns), max(columns))
+
+    def _cell(self, latitude: float, longitude: float) -> tuple[int, int]:
+        return math.floor(latitude / self.CELL), math.floor(longitude / self.CELL)
+
+    def nearest(self, position: Position, needed: int) -> list | None:
+        """(a, place) of the `needed` nearest places, nearest first and then in name order, as a full sort
+        orders them; None when the position lies too far from every cell for the rings to pay."""
+        i0, j0 = self._cell(position.latitude, position.longitude)
+        low_i, high_i, low_j, high_j = self.bounds
+        last_ring = max(i0 - low_i, high_i - i0, j0 - low_j, high_j - j0)
+        if last_ring > 40:
+            return None
+        measured: list = []
+        cos_phi = math.cos(math.radians(position.latitude))
+        for ring in range(last_ring + 1):
+            cells = ([(i0, j0)] if ring == 0 else
+                     [(i0 + di, j0 + dj) for di in range(-ring, ring + 1) for dj in (-ring, ring)]
+                     + [(i0 + di, j0 + dj) for di in (-ring, ring) for dj in range(-ring + 1, ring)])
+            for cell in cells:
+                places = self.cells.get(cell)
+                if places:
+                    measured.extend(_haversines(position, places))
+            if len(measured) >= needed and ring < last_ring:
+                # Any place outside the square searched so far is at least this far (radians): beyond its
+                # parallels, or beyond its meridians (the distance to a meridian is asin(cos φ sin Δλ)).
+                d_lat = min(position.latitude - (i0 - ring) * self.CELL, (i0 + ring + 1) * self.CELL - position.latitude)
+                d_lng = min(position.longitude - (j0 - ring) * self.CELL,
+                            (j0 + ring + 1) * self.CELL - position.longitude)
+                bound = min(math.radians(d_lat), math.asin(min(1.0, cos_phi * math.sin(math.radians(d_lng)))))
+                kth = heapq.nsmallest(needed, (a for a, _ in measured))[-1]
+                if kth < math.sin(bound / 2) ** 2:
+                    break
+        measured.sort(key=lambda row: (row[0], row[1].name_key, row[1].id))
+        return measured[:needed]
+
+
+class NearestFirst(Sequence):
+    """Places sorted by distance; a Found is made only for the places a page reads. It may hold only the
+    first of `total` places in order (see search's `needed`)."""
+
+    def __init__(self, keyed: list, total: int | None = None):
+        self._keyed = keyed
+        self._total = len(keyed) if total is None else total
+
+    def __len__(self):
+        return self._total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if (index.stop or self._total) > len(self._keyed) and len(self._keyed) < self._total:
+                raise IndexError("only the nearest places were put in order")
+            return [Found(row[1], haversine=row[0]) for row in self._keyed[index]]
+        row = self._keyed[index]
+        return Found(row[1], haversine=row[0])
 
 
 def where_to_buy(product_id: int, position: Position | None = None) -> list[Found]:

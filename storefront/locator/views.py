@@ -1,10 +1,13 @@
 """The locator's pages: sales points and destinations, nearest first; the GeoJSON; visit requests."""
 import math
+import re
 from functools import wraps
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, abort, current_app, get_template_attribute, jsonify, redirect, render_template,
+                   request, session, url_for)
+from markupsafe import Markup, escape
+from werkzeug.datastructures import ImmutableMultiDict
 from flask_babel import gettext as _
 
 from ..catalog.models import ProductGroup
@@ -12,6 +15,7 @@ from ..clock import today
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LocalizedBlueprint, current_lang
+from ..labels import area_name
 from ..pagecache import _cacheable_request
 from ..templating import asset_url
 from .. import ratelimit
@@ -72,8 +76,7 @@ def _read(kind: str):
     """(query, position, place named, problem): a problem is a message for the visitor, shown with a 400."""
     locator = queries.current_locator()
     try:
-        query = parse_query(request.args, {d.slug for d in locator.districts}, {c.slug for c in locator.communes},
-                            set(locator.stocked_products) | {p.slug for p in locator.destinations})
+        query = parse_query(request.args, *locator.filter_values)
     except BadQuery as error:
         name = str(error)
         if name == "position":
@@ -95,20 +98,71 @@ def _read(kind: str):
     return query, position, named, None
 
 
+# A position as "near me" sends it (JavaScript rounds to 4 decimals): such a page is its frame, rendered
+# once with SENTINEL in place of the position, with the position and the sorted cards written in.
+PLAIN_NUMBER = re.compile(r"-?\d{1,3}(?:\.\d{1,10})?")
+SENTINEL = ("15.98765432123", "108.98765432123")
+PLACES_MARKER = "<!--places-->"
+
+
 def _render_list(kind: str, template: str):
     query, position, named, problem = _read(kind)
     locator = queries.current_locator()
-    found = queries.search(kind, query.filters, position, locator)
+    found = queries.search(kind, query.filters, position, locator, needed=query.page * PER_PAGE)
     pages = max(1, math.ceil(len(found) / PER_PAGE))
     if query.page > pages and not problem:
         abort(404)
     shown = found[(query.page - 1) * PER_PAGE: query.page * PER_PAGE]
-    body = render_template(
-        template, query=query, found=shown, total=len(found), pages=pages, position=position, named=named,
-        problem=problem, districts=locator.districts, communes=locator.communes, groups=list(ProductGroup),
-        product_filtered=locator.stocked_products.get(query.filters.product) if query.filters.product else None,
-        now=queries.now_local(), kind=kind, map_data_url=url_for("locator_api.geojson", **_api_args(query)))
+    now = queries.now_local()
+    lat, lng = request.args.get("lat", ""), request.args.get("lng", "")
+    if (position is not None and named is None and problem is None and _cacheable_request()
+            and PLAIN_NUMBER.fullmatch(lat) and PLAIN_NUMBER.fullmatch(lng)):
+        frame = _frame(template, kind, query, len(found), pages, locator)
+        cards = place_cards_html(shown, now)
+        return frame.replace(SENTINEL[0], lat).replace(SENTINEL[1], lng).replace(PLACES_MARKER, cards, 1), 200
+    body = render_template(template, **_list_context(kind, query, position, named, problem, len(found), pages,
+                                                     locator),
+                           found=shown, now=now, position_text=_position_text(position, lat, lng))
     return body, 400 if problem else 200
+
+
+def _list_context(kind, query, position, named, problem, total, pages, locator) -> dict:
+    return dict(
+        query=query, total=total, pages=pages, position=position, named=named, problem=problem,
+        districts=locator.districts, communes=locator.communes, groups=list(ProductGroup), kind=kind,
+        product_filtered=locator.stocked_products.get(query.filters.product) if query.filters.product else None,
+        map_data_url=url_for("locator_api.geojson", **_api_args(query)))
+
+
+def _position_text(position, lat: str, lng: str) -> tuple[str, str] | None:
+    """The position as the page writes it back (hidden fields, the map): as sent when it is a plain number."""
+    if position is None:
+        return None
+    if PLAIN_NUMBER.fullmatch(lat) and PLAIN_NUMBER.fullmatch(lng):
+        return lat, lng
+    return f"{position.latitude:.4f}", f"{position.longitude:.4f}"
+
+
+def _frame(template: str, kind: str, query: LocatorQuery, total: int, pages: int, locator) -> str:
+    """The page of a list sorted from a position, with SENTINEL for the position and PLACES_MARKER for the
+    cards, kept with the read model per address (the position aside). Whatever links the page copies from
+    the query string (pages, languages) carry the sentinel too."""
+    args = request.args.copy()
+    args["lat"], args["lng"] = SENTINEL
+    key = ("frame", request.path, tuple(sorted(args.items(multi=True))))
+    frame = locator.fragments.get(key)
+    if frame is None:
+        original = request.args
+        request.args = ImmutableMultiDict(args)
+        try:
+            frame = render_template(
+                template, **_list_context(kind, query, Position(float(SENTINEL[0]), float(SENTINEL[1])), None, None,
+                                          total, pages, locator),
+                found=[], places_marker=Markup(PLACES_MARKER), now=queries.now_local(), position_text=SENTINEL)
+        finally:
+            request.args = original
+        locator.fragments[key] = frame
+    return frame
 
 
 def _api_args(query: LocatorQuery) -> dict:
@@ -224,8 +278,7 @@ def _feature(place: queries.Place, now) -> dict:
 def geojson():
     locator = queries.current_locator()
     try:
-        query = parse_query(request.args, {d.slug for d in locator.districts}, {c.slug for c in locator.communes},
-                            set(locator.stocked_products) | {p.slug for p in locator.destinations})
+        query = parse_query(request.args, *locator.filter_values)
     except BadQuery as error:
         abort(400, description=_("The filter “%(name)s” has a value the locator does not know.", name=str(error)))
     kinds = request.args.get("kind", "")
@@ -291,6 +344,64 @@ def leaflet_assets() -> dict | None:
 @bp.app_template_global()
 def distance_text(km: float) -> str:
     return format_distance(km, current_lang())
+
+
+# Cards rendered per locator read model: more than this in one day means something keeps varying.
+MAX_FRAGMENTS = 20_000
+
+
+@bp.app_template_global()
+def place_cards_html(found: list, now) -> Markup:
+    """The places' cards with their distances. A card is rendered once per language, place and opening
+    state (what the open-now badge says) and kept with the read model; only the distance is written per
+    request."""
+    locator = queries.current_locator()
+    lang = current_lang()
+    fragments = locator.fragments
+    if len(fragments) > MAX_FRAGMENTS:
+        fragments.clear()
+    pattern = fragments.get(("away", lang))
+    if pattern is None:
+        pattern = fragments[("away", lang)] = _("%(distance)s away")
+    cards = []
+    for item in found:
+        place = item.place
+        status = locator.status(place, now)
+        key = ("card", lang, place.kind, place.id, status, now.date())
+        card = fragments.get(key)
+        if card is None:
+            card = fragments[key] = str(get_template_attribute("_macros/locator.html", "place_card")(place, now, status))
+        distance = ""
+        if item.distance_km is not None:
+            text = escape(pattern % {"distance": format_distance(item.distance_km, lang)})
+            distance = f'<p class="place__distance">{text}</p>'
+        cards.append(card.replace("<!--distance-->", distance, 1))
+    return Markup("".join(cards))
+
+
+@bp.app_template_global()
+def area_options(name: str, areas, selected: str | None) -> Markup:
+    """The <option>s of a district or commune filter, rendered once per language and selection."""
+    fragments = queries.current_locator().fragments
+    key = ("options", current_lang(), name, selected)
+    options = fragments.get(key)
+    if options is None:
+        options = fragments[key] = Markup("").join(
+            Markup('<option value="{}"{}>{}</option>').format(
+                area.slug, Markup(" selected") if area.slug == selected else "", area_label(area))
+            for area in areas)
+    return options
+
+
+@bp.app_template_global()
+def area_label(area) -> str:
+    """area_name() of a locator area, worked out once per language."""
+    fragments = queries.current_locator().fragments
+    key = ("area", current_lang(), area.slug)
+    label = fragments.get(key)
+    if label is None:
+        label = fragments[key] = area_name(area)
+    return label
 
 
 @bp.app_template_global()

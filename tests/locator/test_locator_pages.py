@@ -216,3 +216,15 @@ def test_list_pages_are_cached_until_a_place_opens_or_closes(app, client, point_
         assert not any("lat=" in key[-1] for key in app.extensions["page_cache"]._pages)
     finally:
         app.extensions["page_cache"] = previous
+
+
+def test_a_sorted_page_built_from_its_cached_frame_is_the_page_itself(client, three_points, monkeypatch):
+    from storefront.locator import views
+
+    path = f"/en/sales-points?{ORIGIN_QUERY}&utm_source=zalo"
+    fast = client.get(path).get_data(as_text=True)
+    assert fast == client.get(path).get_data(as_text=True)  # the second from the frame kept
+    monkeypatch.setattr(views, "_cacheable_request", lambda: False)  # rendered in full, as for a signed-in visitor
+    assert client.get(path).get_data(as_text=True) == fast
+    assert views.SENTINEL[0] not in fast and f'name="lat" value="{ORIGIN[0]}"' in fast
+    assert f"lat={ORIGIN[0]}" in fast.split('hreflang="vi"')[1].split(">")[0]
