@@ -130,14 +130,19 @@ class Locator:
 
     def status(self, place: Place, now: datetime):
         """place.schedule.status_at(now), kept until the place next opens or closes."""
+        return self.opening_state(place, now)[0]
+
+    def opening_state(self, place: Place, now: datetime) -> tuple:
+        """(status, since, until, cards by language): the place's status at `now`, what stays true until it
+        next opens or closes, with the cards rendered for that state."""
         key = ("status", place.kind, place.id)
         known = self.fragments.get(key)
-        if known is not None and known[1] <= now < known[2]:
-            return known[0]
+        if known is not None and known[1] <= now < known[2] and known[1].date() == now.date():
+            return known
         status = place.schedule.status_at(now)
         change = status.until if status.is_open else status.next_opening
-        self.fragments[key] = (status, now, change or now + timedelta(minutes=1))
-        return status
+        known = self.fragments[key] = (status, now, change or now + timedelta(minutes=1), {})
+        return known
 
     def grid(self, kind: str) -> "Grid":
         key = ("grid", kind)

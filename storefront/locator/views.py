@@ -362,18 +362,20 @@ def place_cards_html(found: list, now) -> Markup:
         fragments.clear()
     pattern = fragments.get(("away", lang))
     if pattern is None:
-        pattern = fragments[("away", lang)] = _("%(distance)s away")
+        pattern = fragments[("away", lang)] = str(escape(_("%(distance)s away")))
     cards = []
     for item in found:
         place = item.place
-        status = locator.status(place, now)
-        key = ("card", lang, place.kind, place.id, status, now.date())
-        card = fragments.get(key)
+        # The cards of a place are kept with its opening state: the day (today's hours) and the badge
+        # stay true until the place next opens or closes, and the state is dropped at midnight.
+        status, _since, _until, by_lang = locator.opening_state(place, now)
+        card = by_lang.get(lang)
         if card is None:
-            card = fragments[key] = str(get_template_attribute("_macros/locator.html", "place_card")(place, now, status))
+            card = by_lang[lang] = str(get_template_attribute("_macros/locator.html", "place_card")(place, now, status))
         distance = ""
         if item.distance_km is not None:
-            text = escape(pattern % {"distance": format_distance(item.distance_km, lang)})
+            # Digits, a separator and a unit: nothing to escape.
+            text = pattern % {"distance": format_distance(item.distance_km, lang)}
             distance = f'<p class="place__distance">{text}</p>'
         cards.append(card.replace("<!--distance-->", distance, 1))
     return Markup("".join(cards))
