@@ -24,21 +24,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Front-end packages the site serves (Leaflet for the map), copied from node_modules into static/vendor/
+# Front-end packages the site serves (Leaflet and its marker clusters for the map), copied from node_modules
+# into static/vendor/
 # (ignored by git). Only the runtime dependencies are installed when the development tools are absent.
 VENDOR := static/vendor
-node_modules/leaflet/dist/leaflet.js: package.json package-lock.json
-	test -f node_modules/.installed || npm ci --omit=dev --no-audit --no-fund --loglevel=error
-	touch $@
-
-$(VENDOR)/leaflet/leaflet.js: node_modules/leaflet/dist/leaflet.js
-	rm -rf $(VENDOR)/leaflet
-	mkdir -p $(VENDOR)/leaflet
+$(VENDOR)/.installed: package.json package-lock.json
+	test node_modules/.installed -nt package-lock.json || npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/leaflet.markercluster
 	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images \
 		node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/*.css \
+		node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/leaflet.markercluster/
 	touch $@
 
-vendor: $(VENDOR)/leaflet/leaflet.js
+vendor: $(VENDOR)/.installed
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d storefront/translations

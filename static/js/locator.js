@@ -74,6 +74,8 @@
     tiles.addTo(map);
     map.setView([15.12, 108.8], 9);
     var bounds = [];
+    // Points close together on the screen are grouped into one numbered bubble that a tap opens.
+    var cluster = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 48});
     if (box.dataset.lat && box.dataset.lng) {
       var you = [parseFloat(box.dataset.lat), parseFloat(box.dataset.lng)];
       L.circleMarker(you, {radius: 8, className: "map-you"}).addTo(map).bindTooltip(box.dataset.labelYou);
@@ -92,11 +94,12 @@
           var name = properties.name[box.dataset.lang] || properties.name.vi;
           L.marker(at, {
             title: name, alt: name, keyboard: true, riseOnHover: true,
-            icon: L.divIcon({className: "map-pin map-pin--" + properties.kind, iconSize: [22, 22],
-                             iconAnchor: [11, 11], popupAnchor: [0, -10]}),
-          }).bindPopup(function () { return popup(feature, box); }).addTo(map);
+            icon: L.divIcon({className: "map-pin map-pin--" + properties.kind, iconSize: [28, 28],
+                             iconAnchor: [14, 14], popupAnchor: [0, -12]}),
+          }).bindPopup(function () { return popup(feature, box); }).addTo(cluster);
           bounds.push(at);
         });
+        map.addLayer(cluster);
         if (box.dataset.focusLat) {
           map.setView([parseFloat(box.dataset.focusLat), parseFloat(box.dataset.focusLng)], 13);
         } else if (bounds.length) {
@@ -107,17 +110,46 @@
       .catch(function () { notice(box, box.dataset.dataFailed); });
   }
 
+  function load(tag, url) {
+    return new Promise(function (resolve, reject) {
+      var node = document.createElement(tag);
+      if (tag === "link") {
+        node.rel = "stylesheet";
+        node.href = url;
+      } else {
+        node.src = url;
+        node.async = false;
+      }
+      node.addEventListener("load", resolve);
+      node.addEventListener("error", reject);
+      document.head.appendChild(node);
+    });
+  }
+
   function map() {
     var box = document.getElementById("map");
-    if (!box || !box.dataset.leafletCss || !window.L) return;
-    var L = window.L;
-    // Leaflet's stylesheet is loaded here, after the page has rendered, so it never blocks it.
-    var link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = box.dataset.leafletCss;
-    link.addEventListener("load", function () { showMap(box, L); });
-    link.addEventListener("error", function () { notice(box, box.dataset.dataFailed); });
-    document.head.appendChild(link);
+    if (!box || !box.dataset.leaflet || !window.Promise) return;
+    var started = false;
+    function start() {
+      if (started) return;
+      started = true;
+      // Leaflet and its stylesheets are fetched only now: they never hold up the page or the list.
+      var styles = [box.dataset.leafletCss].concat(box.dataset.clusterCss.split(" "));
+      Promise.all(styles.map(function (url) { return load("link", url); }).concat([
+        load("script", box.dataset.leaflet).then(function () { return load("script", box.dataset.cluster); }),
+      ])).then(function () { showMap(box, window.L); }, function () { notice(box, box.dataset.dataFailed); });
+    }
+    if (!("IntersectionObserver" in window)) {
+      start();
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        start();
+      }
+    }, {rootMargin: "400px 0px"});
+    observer.observe(box);
   }
 
   nearMe();

@@ -331,14 +331,20 @@ def locator_destination(product):
     return queries.place_by_slug(DESTINATION, product.slug)
 
 
+MAP_ASSETS = {"js": "vendor/leaflet/leaflet.js", "css": "vendor/leaflet/leaflet.css",
+              "cluster_js": "vendor/leaflet.markercluster/leaflet.markercluster.js",
+              "cluster_css": "vendor/leaflet.markercluster/MarkerCluster.css",
+              "cluster_theme_css": "vendor/leaflet.markercluster/MarkerCluster.Default.css"}
+
+
 @bp.app_template_global()
 def leaflet_assets() -> dict | None:
-    """URLs of Leaflet's files copied from node_modules by `make install`; None when they are missing
-    (the pages then show their static fallback instead of a map)."""
-    folder = Path(current_app.static_folder) / "vendor" / "leaflet"
-    if not (folder / "leaflet.js").is_file() or not (folder / "leaflet.css").is_file():
+    """URLs of Leaflet's and its marker clusters' files, copied from node_modules by `make install`; None
+    when they are missing (the pages then show their static fallback instead of a map)."""
+    folder = Path(current_app.static_folder)
+    if not all((folder / path).is_file() for path in MAP_ASSETS.values()):
         return None
-    return {"js": asset_url("vendor/leaflet/leaflet.js"), "css": asset_url("vendor/leaflet/leaflet.css")}
+    return {name: asset_url(path) for name, path in MAP_ASSETS.items()}
 
 
 @bp.app_template_global()
