@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install install-dev run serve test test-postgres audit bench translations extract-messages clean
+.PHONY: vendor install install-dev run serve test test-postgres audit bench translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,26 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Front-end packages the site serves (Leaflet and its marker clusters for the map), copied from node_modules
+# into static/vendor/
+# (ignored by git). Only the runtime dependencies are installed when the development tools are absent.
+VENDOR := static/vendor
+$(VENDOR)/.installed: package.json package-lock.json
+	test node_modules/.installed -nt package-lock.json || npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/leaflet.markercluster
+	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images \
+		node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/*.css \
+		node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/leaflet.markercluster/
+	touch $@
+
+vendor: $(VENDOR)/.installed
+
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d storefront/translations
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations vendor
 
 install-dev: install $(VENV)/.installed-dev node_modules/.installed
 
@@ -56,4 +72,4 @@ extract-messages: install
 	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) node_modules instance
+	rm -rf $(VENV) node_modules instance $(VENDOR)

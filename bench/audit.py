@@ -6,13 +6,18 @@
 Without --url it serves a throwaway copy of the shop: a temporary SQLite database migrated with
 `flask db upgrade` and filled with `flask demo load` (or, with --sample-data, a small fictional
 catalogue from bench.generate), under gunicorn on 127.0.0.1. It takes a product and its producer from
-/api/v1/products, then for the home page, the catalogue, that product page and that producer page (in
-Vietnamese and, unless --no-english, English):
+/api/v1/products and a sales point from /api/v1/sales-points.geojson, then for the home page, the
+catalogue, that product page, that producer page, the sales points (the locator with its map), that
+sales point's page and the places to visit (in Vietnamese and, unless --no-english, English):
 
 - runs Lighthouse (node_modules, mobile form factor, headless Chromium at /usr/bin/chromium) for
   performance, accessibility, best practices and SEO (--runs 3 keeps the median run: the performance
   score moves with the machine's load);
 - checks the HTML the page served with the Nu HTML checker (node_modules/vnu-jar).
+
+The throwaway instance draws its map tiles from a stub tile server on 127.0.0.1 (MAP_TILE_URL), started
+by the audit: OpenStreetMap's tile policy forbids automated load, and an audit must not depend on the
+network. The map still loads the way it does in production (deferred script, tiles after first render).
 
 It prints one row per page, then what to fix: every Nu error and every Lighthouse audit that did
 not pass. The raw reports are written under audit-report/. The exit status is 1 when a score is
@@ -27,6 +32,7 @@ import sys
 import tempfile
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +111,11 @@ def load_sample_catalogue(database_url: str) -> None:
 def pages_to_audit(base: str, english: bool) -> list[PageAudit]:
     product = first_listed_product(base)
     pages = [("home", "/"), ("catalogue", "/products"), ("product", f"/products/{product['slug']}"),
-             ("producer", f"/producers/{product['producer']['slug']}")]
+             ("producer", f"/producers/{product['producer']['slug']}"), ("sales points", "/sales-points")]
+    point = first_sales_point(base)
+    if point:
+        pages.append(("sales point", f"/sales-points/{point}"))
+    pages.append(("destinations", "/destinations"))
     if english:
         pages += [(f"{name} (en)", "/en" + path) for name, path in pages]
     return [PageAudit(name, path) for name, path in pages]
@@ -117,6 +127,58 @@ def first_listed_product(base: str) -> dict:
     if not results:
         raise SystemExit("The catalogue lists no certified product: nothing to audit beyond the home page.")
     return results[0]
+
+
+def first_sales_point(base: str) -> str | None:
+    with urllib.request.urlopen(base + "/api/v1/sales-points.geojson?kind=sales_point", timeout=30) as response:
+        features = json.load(response)["features"]
+    return features[0]["properties"]["slug"] if features else None
+
+
+# --- A stub tile server --------------------------------------------------------------------------
+
+def tile_png(size: int = 256, rgb=(0xE8, 0xE4, 0xDA)) -> bytes:
+    """A plain map-coloured tile."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * size
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * size, 9)) + chunk(b"IEND", b""))
+
+
+@contextmanager
+def stub_tile_server():
+    """Yields a MAP_TILE_URL served on 127.0.0.1 from a background thread."""
+    import http.server
+    import threading
+
+    body = tile_png()
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=86400")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Tiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def fetch_html(url: str, destination: Path) -> str | None:
@@ -269,7 +331,7 @@ def audit(base: str, english: bool, threshold: float, runs: int) -> int:
     pages = pages_to_audit(base, english)
     pages_by_file = {}
     for page in pages:
-        slug = page.name.replace(" (en)", "-en")
+        slug = page.name.replace(" (en)", "-en").replace(" ", "-")
         print(f"  {page.name}: {page.path}", flush=True)
         html_file = REPORT_DIR / "html" / f"{slug}.html"
         page.problem = fetch_html(base + page.path, html_file)
@@ -300,7 +362,9 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="ocop-audit-") as workdir:
         print(f"Preparing a throwaway instance in {workdir}…", flush=True)
         env = prepare_instance(Path(workdir), args.sample_data)
-        with gunicorn_server(env, free_port(), REPORT_DIR / "gunicorn.log", workers=2) as base:
+        with stub_tile_server() as tiles, \
+                gunicorn_server({**env, "MAP_TILE_URL": tiles}, free_port(), REPORT_DIR / "gunicorn.log",
+                                workers=2) as base:
             print(f"Auditing {base}", flush=True)
             return audit(base, args.english, args.threshold, args.runs)
 

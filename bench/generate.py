@@ -4,7 +4,8 @@
 
 Drops and recreates the database named by BENCH_DATABASE_URL (default: ocop_bench on the local
 PostgreSQL), migrates it, and fills it with bulk inserts: one province with its former districts and
-communes, 10,000 producers, 20,000 products with certificates, 500 sales points, no images. The data
+communes, 10,000 producers, 20,000 products with certificates, 500 sales points with their stock lists
+and opening hours, the places of the tourism products, no images. The data
 is fictional but shaped like the real catalogue; certificate dates are relative to today in Quảng
 Ngãi, so most products are certified on the day the benchmark runs.
 
@@ -146,22 +147,30 @@ class CatalogueBuilder:
         villages = self._craft_villages(communes)
         producers = self._producers(communes, villages)
         products = self._products(producers)
+        certificates = self._certificates(products, producers)
+        points = self._sales_points(communes)
+        # The locator's rows come from a generator of their own, so the catalogue stays what it was.
+        locator = LocatorRows(self.day, random.Random(self.rng.random()), communes, products, points)
         return {
             "area": areas,
             "craft_village": villages,
             "producer": producers,
             "product": products,
-            "certificate": self._certificates(products, producers),
-            "sales_point": self._sales_points(communes),
+            "certificate": certificates,
+            "sales_point": points,
+            "sales_point_stock": locator.stock(),
+            "destination": locator.destinations(),
+            "opening_hours": locator.hours(),
+            "opening_exception": locator.exceptions(),
         }
 
     def _areas(self):
         province = {"id": 1, "slug": "quang-ngai", "name": "Quảng Ngãi", "level": "province",
-                    "kind": "province", "parent_id": None}
+                    "kind": "province", "parent_id": None, "latitude": None, "longitude": None}
         areas, communes, used = [province], [], set()
         for name, kind in FORMER_DISTRICTS:
             district = {"id": len(areas) + 1, "slug": slugify(name), "name": name, "level": "former_district",
-                        "kind": kind, "parent_id": 1}
+                        "kind": kind, "parent_id": 1, "latitude": None, "longitude": None}
             areas.append(district)
             is_island = name.endswith("Lý Sơn")
             for _ in range(1 if is_island else self.scale.communes_per_district):
@@ -169,6 +178,9 @@ class CatalogueBuilder:
                            "kind": "special_zone" if is_island else ("ward" if kind != "district" else "commune")}
                 commune["name"] = "Đặc khu Lý Sơn" if is_island else self._unique_place(commune["kind"], used)
                 commune["slug"] = slugify(commune["name"])
+                commune["latitude"], commune["longitude"] = ((15.38, 109.12) if is_island else
+                                                             (round(14.55 + (len(areas) * 0.37) % 0.85, 4),
+                                                              round(108.30 + (len(areas) * 0.53) % 0.65, 4)))
                 areas.append(commune)
                 communes.append(commune)
                 self.district_of[commune["id"]] = district
@@ -328,6 +340,58 @@ class CatalogueBuilder:
         return points
 
 
+class LocatorRows:
+    """What the locator reads besides the sales points: stock lists, weekly hours with a Tết closure, and
+    the places of the tourism products (group 6) with their hours."""
+
+    def __init__(self, day: date, rng: random.Random, communes, products, points):
+        self.day, self.rng, self.communes, self.points = day, rng, communes, points
+        self.sellable = [p["id"] for p in products if p["group"] != 6]
+        self.tourism = [p for p in products if p["group"] == 6]
+        self._destinations: list[dict] = []
+
+    def stock(self) -> list[dict]:
+        rows = []
+        for point in self.points:
+            for product_id in sorted(self.rng.sample(self.sellable, self.rng.randint(20, 60))):
+                rows.append({"sales_point_id": point["id"], "product_id": product_id,
+                             "quantity": self.rng.choice((None, None, 0, 5, 12, 40))})
+        return rows
+
+    def destinations(self) -> list[dict]:
+        for product in self.tourism:
+            commune = self.rng.choice(self.communes)
+            self._destinations.append({
+                "id": len(self._destinations) + 1, "product_id": product["id"],
+                "address": f"Thôn {self.rng.randint(1, 9)}, {commune['name']}", "area_id": commune["id"],
+                "latitude": round(commune["latitude"] + self.rng.uniform(-0.03, 0.03), 5),
+                "longitude": round(commune["longitude"] + self.rng.uniform(-0.03, 0.03), 5),
+                "phone": None})
+        return self._destinations
+
+    WEEKS = (((0, 6, 450, 1260),), ((0, 5, 420, 690), (0, 5, 810, 1050)), ((0, 6, 330, 30),),
+             ((0, 5, 420, 1140), (6, 6, 480, 720)))
+
+    def hours(self) -> list[dict]:
+        rows = []
+        owners = [("sales_point_id", p["id"]) for p in self.points]
+        owners += [("destination_id", d["id"]) for d in self._destinations]
+        for column, owner in owners:
+            for first, last, opens, closes in self.rng.choice(self.WEEKS):
+                for weekday in range(first, last + 1):
+                    rows.append({"id": len(rows) + 1, "sales_point_id": None, "destination_id": None, column: owner,
+                                 "weekday": weekday, "opens": opens, "closes": closes})
+        return rows
+
+    def exceptions(self) -> list[dict]:
+        """Every sales point closes for the four days of the coming Tết (a date in the weeks ahead)."""
+        first = self.day + timedelta(days=40)
+        return [{"id": index * 4 + offset + 1, "sales_point_id": point["id"], "destination_id": None,
+                 "day": first + timedelta(days=offset), "closed": True, "opens": None, "closes": None,
+                 "note_vi": "Nghỉ Tết Nguyên Đán", "note_en": "Closed for Tết"}
+                for index, point in enumerate(self.points) for offset in range(4)]
+
+
 def build_catalogue(scale: Scale, day: date, seed: int = 20251122) -> dict[str, list[dict]]:
     return CatalogueBuilder(scale, day, seed).build()
 
@@ -348,7 +412,11 @@ def insert_catalogue(connection, tables: dict[str, list[dict]], progress=print) 
 
 def reset_id_sequences(connection, table_names) -> None:
     """Rows were inserted with explicit ids: move each PostgreSQL sequence past them."""
+    from storefront.extensions import db
+
     for name in table_names:
+        if "id" not in db.metadata.tables[name].c:
+            continue
         connection.execute(text(
             f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
             f"(SELECT coalesce(max(id), 0) + 1 FROM \"{name}\"), false)"))

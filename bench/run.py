@@ -26,7 +26,11 @@ What it measures
     product-single    one product page, the same URL every time.
     english           /en/products: the catalogue in English.
     producer          producer pages of the sampled products' producers (informative).
-    locator           /sales-points, the list of all 500 sales points.
+    locator           /sales-points, the first page of the 500 sales points in name order.
+    locator-sorted    /sales-points?lat=…&lng=…: the list sorted by distance on the server from a
+                      position that changes with every request (5,000 positions across the province,
+                      walked in turn), as phones tapping "near me" ask for it. Such pages are never
+                      stored in the page cache, so this measures the sorted list rendered each time.
 
 How to read it
     req/s and p95 are absolute figures of this machine at this moment and mean little alone: the
@@ -85,6 +89,7 @@ class Target:
     name: str
     paths: tuple[str, ...]
     gated: bool  # held to TARGET_RATIO
+    varying: bool = False  # every path differs: check a sample, no cache to warm
 
     @property
     def shown_url(self) -> str:
@@ -155,7 +160,20 @@ def build_targets(products: list[str], producers: list[str]) -> list[Target]:
         Target("english", ("/en/products",), gated=True),
         Target("producer", tuple(f"/producers/{slug}" for slug in producers), gated=False),
         Target("locator", ("/sales-points",), gated=True),
+        Target("locator-sorted", positions_across_the_province(), gated=True, varying=True),
     ]
+
+
+POSITIONS = 5000
+
+
+def positions_across_the_province(count: int = POSITIONS, seed: int = 4) -> tuple[str, ...]:
+    """Distinct positions (to 4 decimals, ~10 m) in Quảng Ngãi's bounding box, in a fixed random order."""
+    import random
+
+    rng = random.Random(seed)
+    return tuple(f"/sales-points?lat={rng.uniform(14.55, 15.42):.4f}&lng={rng.uniform(108.30, 109.15):.4f}"
+                 for _ in range(count))
 
 
 # --- Checking and loading ------------------------------------------------------------------------
@@ -344,7 +362,7 @@ def parse_args(argv):
     parser.add_argument("--reuse", action="store_true", help="reuse the benchmark database if it exists")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="measure only this page (repeatable): catalogue, filtered, product, "
-                             "product-single, english, producer, locator")
+                             "product-single, english, producer, locator, locator-sorted")
     parser.add_argument("--no-page-cache", dest="page_cache", action="store_false",
                         help="run the shop with PAGE_CACHE_SIZE=0: every page rendered from the database")
     parser.add_argument("--load-generator", choices=("wrk", "python"),
@@ -380,7 +398,10 @@ def main(argv=None) -> int:
     with gunicorn_server(server_env, args.port or free_port(), OUT_DIR / "gunicorn.log", WORKERS) as base:
         print(f"Checking and warming up: every URL {passes}×, then {args.warmup:g} s of load per page…", flush=True)
         for target in [baseline_target, *targets]:
-            request_every_path(base, target, passes, args.connections)
+            if target.varying:
+                request_every_path(base, Target(target.name, target.paths[-200:], False), 1, args.connections)
+            else:
+                request_every_path(base, target, passes, args.connections)
             load.run(base, target, args.warmup)
         baselines = [load.run(base, baseline_target, args.duration)]
         results = []

@@ -1,7 +1,9 @@
 """The OCOP Quảng Ngãi storefront: application factory."""
 import importlib
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
@@ -17,10 +19,27 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
+    "default-src 'self'; img-src 'self' data:{tile_source}; script-src 'self'; style-src 'self'; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def tile_source(tile_url: str) -> str:
+    """The origin of the map tiles for img-src: "https://tile.openstreetmap.org"; a {s} subdomain
+    becomes a wildcard for that one label ("https://*.tile.example.org"). Nothing for tiles of our own."""
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    host = parts.netloc.replace("{s}", "*")
+    if not re.fullmatch(r"(\*\.)?[A-Za-z0-9.-]+(:\d+)?", host):
+        raise RuntimeError(f"MAP_TILE_URL has a host the Content-Security-Policy cannot name: {parts.netloc!r}")
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(app) -> str:
+    source = tile_source(app.config.get("MAP_TILE_URL", ""))
+    return CONTENT_SECURITY_POLICY.format(tile_source=f" {source}" if source else "")
 
 
 class SlugConverter(BaseConverter):
@@ -71,7 +90,7 @@ def _register_models():
     from .areas.models import Area
     from .catalog.models import CraftVillage, Producer, Product, ProductImage
     from .certification.models import Certificate
-    from .locator.models import SalesPoint
+    from .locator.models import Destination, OpeningException, OpeningHours, SalesPoint, SalesPointStock
     from .demo import models as _demo  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
     from .audit import models as _audit  # noqa: F401
@@ -81,12 +100,14 @@ def _register_models():
     from .payments import models as _payments  # noqa: F401
     from .search import sync as _search_sync  # noqa: F401  (the index follows committed changes)
 
-    pagecache.watch(Area, CraftVillage, Producer, Product, ProductImage, Certificate, SalesPoint, MediaImage)
+    pagecache.watch(Area, CraftVillage, Producer, Product, ProductImage, Certificate, SalesPoint, MediaImage,
+                    SalesPointStock, Destination, OpeningHours, OpeningException)
 
 
 def _register_blueprints(app):
     from .catalog.api import bp as catalog_api
     from .catalog.views import bp as catalog
+    from .locator.views import api as locator_api
     from .locator.views import bp as locator
     from .media.views import bp as media
     from .reports.views import api as reports_api
@@ -103,7 +124,7 @@ def _register_blueprints(app):
     from .payments.views import bp as payments
 
     for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
-                      media, accounts, cart, checkout, orders, payments):
+                      locator_api, media, accounts, cart, checkout, orders, payments):
         app.register_blueprint(blueprint)
     for module in app.config["BACK_OFFICE_MODULES"]:
         importlib.import_module(module).init_app(app)
@@ -121,12 +142,14 @@ def _register_buying_globals(app):
 def _register_commands(app):
     from .accounts.cli import user_cli
     from .demo.cli import demo_cli
+    from .locator.cli import locator_cli
     from .notifications.cli import notifications_cli
     from .orders.cli import orders_cli
     from .search.cli import search_cli
 
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(locator_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(orders_cli)
@@ -135,6 +158,7 @@ def _register_commands(app):
 def _register_request_hooks(app):
     from .accounts.models import User
 
+    policy = content_security_policy(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "error"
@@ -157,7 +181,7 @@ def _register_request_hooks(app):
             db.session.commit()
         else:
             db.session.rollback()
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

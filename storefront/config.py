@@ -31,6 +31,12 @@ class Config:
     # Seconds a worker trusts its cached pages before checking for changes made by other workers.
     PAGE_CACHE_VERSION_TTL = float(os.environ.get("PAGE_CACHE_VERSION_TTL", "1.0"))
     SUGGESTION_CACHE_SIZE = int(os.environ.get("SUGGESTION_CACHE_SIZE", "1000"))
+    # The sales-point map's background tiles ({z}/{x}/{y}, optionally {s} for a subdomain) and the credit
+    # their provider requires. The Content-Security-Policy allows images from this host only.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get(
+        "MAP_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
     SEND_FILE_MAX_AGE_DEFAULT = 31536000
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

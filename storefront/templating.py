@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from . import labels
 from .demo.models import DemoDataset
 from .extensions import db
+from .pagecache import derived
 
 
 def asset_url(filename: str) -> str:
@@ -60,7 +61,8 @@ def format_paragraphs(text: str) -> Markup:
 
 
 def demo_loaded() -> bool:
-    return bool(db.session.scalar(select(exists().where(DemoDataset.id.isnot(None)))))
+    # Kept with the read models: the notice is on every page, and loading the demo changes the content.
+    return derived("demo_loaded", lambda: bool(db.session.scalar(select(exists().where(DemoDataset.id.isnot(None))))))
 
 
 def init_app(app) -> None:

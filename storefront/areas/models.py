@@ -34,6 +34,9 @@ class Area(db.Model):
     level: Mapped[AreaLevel] = mapped_column(enum_column(AreaLevel), index=True)
     kind: Mapped[AreaKind] = mapped_column(enum_column(AreaKind))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    # Its centre, where the sales-point locator measures distances from when a visitor names the place.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
 
     parent: Mapped["Area | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Area"]] = relationship(back_populates="parent", order_by="Area.name")

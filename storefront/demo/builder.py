@@ -13,12 +13,13 @@ from ..areas.models import Area, AreaKind, AreaLevel
 from ..catalog.models import CraftVillage, Producer, ProducerType, Product, ProductGroup
 from ..certification.models import Certificate, CertificationLevel, default_valid_until
 from ..clock import LOCAL_TZ
-from ..locator.models import Funding, SalesPoint
+from ..locator.hours import parse_time
+from ..locator.models import Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointStock
 from ..text import slugify
 from . import roster
 from .catalogue import LINES, TRADES, Line, Text, Trade
-from .places import (COMMUNE_TITLES, CRAFT_VILLAGES, DISTRICT_TITLES, DISTRICTS, PROVINCE_NAME, SALES_POINTS,
-                     Commune, District)
+from .places import (COMMUNE_POSITIONS, COMMUNE_TITLES, CRAFT_VILLAGES, DESTINATIONS, DISTRICT_TITLES, DISTRICTS,
+                     PROVINCE_NAME, SALES_POINTS, TET, Commune, District)
 
 PROVINCE_AUTHORITY = "UBND tỉnh Quảng Ngãi"
 # From 1 July 2025 the province certifies 3★ too; before, each district's people's committee did.
@@ -63,6 +64,7 @@ class DemoCatalogue:
     products: list[Product] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)
     sales_points: list[SalesPoint] = field(default_factory=list)
+    destinations: list[Destination] = field(default_factory=list)
     product_pictures: list[tuple[Product, list[Picture]]] = field(default_factory=list)
     logos: list[tuple[Producer, Picture]] = field(default_factory=list)
 
@@ -113,6 +115,7 @@ class _Builder:
         self._rate()
         self._certify()
         self._sales_points()
+        self._destinations()
         for producer in self.catalogue.producers:
             producer.sells_through_modern_channels = any(m.product.sold_online for m in self.made_by[id(producer)])
             producer.story_vi, producer.story_en = self._producer_story(producer)
@@ -133,10 +136,15 @@ class _Builder:
             for commune in district.communes:
                 if commune.name in self.communes:
                     raise ValueError(f"two communes are named {commune.name}")
+                latitude, longitude = COMMUNE_POSITIONS[commune.name]
                 area = Area(name=commune.name, slug=slugify(f"{COMMUNE_TITLES[commune.kind]} {commune.name}"),
-                            level=AreaLevel.COMMUNE, kind=commune.kind, parent=district_area)
+                            level=AreaLevel.COMMUNE, kind=commune.kind, parent=district_area,
+                            latitude=latitude, longitude=longitude)
                 self.communes[commune.name] = (area, commune, district)
                 self.catalogue.areas.append(area)
+            positions = [COMMUNE_POSITIONS[c.name] for c in district.communes]
+            district_area.latitude = round(sum(p[0] for p in positions) / len(positions), 4)
+            district_area.longitude = round(sum(p[1] for p in positions) / len(positions), 4)
 
     def _craft_villages(self):
         for place in CRAFT_VILLAGES:
@@ -384,11 +392,11 @@ class _Builder:
         for place in SALES_POINTS:
             area = self.communes[place.commune][0]
             state = place.funding is Funding.STATE_SUPPORTED
-            self.catalogue.sales_points.append(SalesPoint(
+            point = SalesPoint(
                 slug=slugify(place.name_vi), name_vi=place.name_vi, name_en=place.name_en,
                 address=f"{place.street}, {COMMUNE_TITLES[area.kind]} {area.name}, tỉnh {PROVINCE_NAME}",
                 area=area, latitude=place.latitude, longitude=place.longitude,
-                opening_hours_vi=place.hours_vi, opening_hours_en=place.hours_en, phone=place.phone,
+                opening_hours_vi=place.hours_note_vi, opening_hours_en=place.hours_note_en or None, phone=place.phone,
                 funding=place.funding,
                 description_vi=("Điểm được nhà nước hỗ trợ xây dựng, trưng bày và bán sản phẩm OCOP 3–4 sao của "
                                 "các địa phương trong tỉnh." if state else
@@ -398,7 +406,87 @@ class _Builder:
                                 "across the province." if state else
                                 "A privately funded point run by a local business, selling OCOP products and "
                                 "Quảng Ngãi specialities."),
-                is_published=True))
+                is_published=True)
+            point.hours = _weekly_hours(place.hours)
+            point.exceptions = self._tet_exceptions(state, place.hours)
+            point.stock = self._stock(len(self.catalogue.sales_points), area, state)
+            self.catalogue.sales_points.append(point)
+
+    def _tet(self) -> date:
+        """The first day of the coming Tết (or of the one under way)."""
+        for year in (self.day.year, self.day.year + 1):
+            first = date(year, *TET[year])
+            if first >= self.day - timedelta(days=3):
+                return first
+        raise ValueError(f"no Tết date known after {self.day}")
+
+    def _tet_exceptions(self, state: bool, week: tuple) -> list[OpeningException]:
+        """State showrooms close from New Year's Eve to the third day; private shops close on the first day,
+        open mornings on the second and third, and stay open late the three days before Tết."""
+        first = self._tet()
+        closed_vi, closed_en = "Nghỉ Tết Nguyên Đán", "Closed for Tết (Lunar New Year)"
+        rows = []
+        if state:
+            for offset in range(-1, 3):
+                rows.append(OpeningException(day=first + timedelta(days=offset), closed=True, note_vi=closed_vi,
+                                             note_en=closed_en))
+            return rows
+        for offset in (-3, -2):
+            rows.append(OpeningException(day=first + timedelta(days=offset), closed=False, opens=parse_time("06:00"),
+                                         closes=parse_time("23:00"), note_vi="Mở thêm giờ mua sắm Tết",
+                                         note_en="Longer hours for Tết shopping"))
+        rows.append(OpeningException(day=first, closed=True, note_vi=closed_vi, note_en=closed_en))
+        for offset in (1, 2):
+            rows.append(OpeningException(day=first + timedelta(days=offset), closed=False, opens=parse_time("08:00"),
+                                         closes=parse_time("12:00"), note_vi="Mở buổi sáng ngày Tết",
+                                         note_en="Mornings only during Tết"))
+        return rows
+
+    def _stock(self, index: int, area: Area, state: bool) -> list[SalesPointStock]:
+        """The provincial showroom carries the best of the province; a district's showroom its district's
+        products and a few famous ones; a private shop a few dozen best sellers. State showrooms publish
+        their quantities."""
+        rng = random.Random(index * 7919)
+        sellable = [m for m in self.certified if m.line.group is not ProductGroup.TOURISM]
+        district_key = next(d.key for d in DISTRICTS if any(c.name == area.name for c in d.communes))
+        local = [m for m in sellable if m.district.key == district_key]
+        famous = [m for m in sellable if m.stars == 4 or m.line.typical]
+        if index == 0:
+            chosen = famous + rng.sample([m for m in sellable if m not in famous], 30)
+        elif state:
+            chosen = local + rng.sample(famous, min(10, len(famous)))
+        else:
+            chosen = local[:8] + rng.sample(sellable, 20)
+        chosen = list(dict.fromkeys(chosen))
+        return [SalesPointStock(product=m.product, quantity=(rng.choice((0, 4, 12, 25, 40, 60)) if state else None))
+                for m in chosen]
+
+    def _destinations(self):
+        first = self._tet()
+        for made in self.certified:
+            place = DESTINATIONS.get(made.line.key)
+            if place is None:
+                continue
+            destination = Destination(product=made.product, address=place.address_vi, area=made.product.producer.area,
+                                      latitude=place.latitude, longitude=place.longitude, phone=place.phone)
+            destination.hours = _weekly_hours(place.hours)
+            destination.exceptions = [OpeningException(day=first, closed=True, note_vi="Nghỉ mùng 1 Tết",
+                                                       note_en="Closed on the first day of Tết")]
+            destination.exceptions += [
+                OpeningException(day=first + timedelta(days=offset), closed=False, opens=parse_time("07:00"),
+                                 closes=parse_time("21:00"), note_vi="Giờ lễ hội mùa xuân",
+                                 note_en="Spring festival hours") for offset in (1, 2, 3)]
+            self.catalogue.destinations.append(destination)
+
+
+def _weekly_hours(week: tuple) -> list[OpeningHours]:
+    rows = []
+    for first, last, *intervals in week:
+        for weekday in range(first, last + 1):
+            for interval in intervals:
+                opens, closes = (parse_time(part) for part in interval.split("–"))
+                rows.append(OpeningHours(weekday=weekday, opens=opens, closes=closes))
+    return rows
 
 
 def _district_authority(district: District) -> str:

@@ -59,7 +59,7 @@ def stage_demo_catalogue(catalogue: DemoCatalogue, advance: Callable[[int], None
     """Stage `catalogue` with its pictures (drawn and stored now) and the DemoDataset row that marks it."""
     refuse_unless_empty()
     for rows in (catalogue.areas, catalogue.craft_villages, catalogue.producers, catalogue.products,
-                 catalogue.certificates, catalogue.sales_points):
+                 catalogue.certificates, catalogue.sales_points, catalogue.destinations):
         db.session.add_all(rows)
     advance(1)
     stored: dict[str, MediaImage] = {}

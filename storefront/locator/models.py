@@ -1,10 +1,13 @@
 """OCOP introduction-and-sales points (điểm giới thiệu và bán sản phẩm OCOP)."""
 import enum
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
+from ..catalog.models import Product
+from ..clock import utcnow
 from ..extensions import db, enum_column
 
 
@@ -36,6 +39,130 @@ class SalesPoint(db.Model):
     is_published: Mapped[bool] = mapped_column(default=True)
 
     area: Mapped[Area] = relationship()
+    stock: Mapped[list["SalesPointStock"]] = relationship(back_populates="sales_point",
+                                                          cascade="all, delete-orphan")
+    hours: Mapped[list["OpeningHours"]] = relationship(
+        back_populates="sales_point", order_by="[OpeningHours.weekday, OpeningHours.opens]",
+        cascade="all, delete-orphan")
+    exceptions: Mapped[list["OpeningException"]] = relationship(
+        back_populates="sales_point", order_by="[OpeningException.day, OpeningException.opens]",
+        cascade="all, delete-orphan")
 
     def __repr__(self):
         return f"<SalesPoint {self.slug}>"
+
+
+class SalesPointStock(db.Model):
+    """A product a sales point carries; the quantity is optional (many points do not publish it)."""
+
+    __table_args__ = (CheckConstraint("quantity IS NULL OR quantity >= 0", name="quantity_not_negative"),)
+
+    sales_point_id: Mapped[int] = mapped_column(ForeignKey("sales_point.id", ondelete="CASCADE"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    quantity: Mapped[int | None]
+
+    sales_point: Mapped[SalesPoint] = relationship(back_populates="stock")
+    product: Mapped[Product] = relationship()
+
+
+class Destination(db.Model):
+    """Where a tourism product (OCOP group 6) is visited: its place, contact and opening hours."""
+
+    __table_args__ = (
+        CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180",
+                        name="coordinates_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), unique=True)
+    address: Mapped[str] = mapped_column(String(300))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    # None: the producer's phone is the contact.
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+    product: Mapped[Product] = relationship()
+    area: Mapped[Area] = relationship()
+    hours: Mapped[list["OpeningHours"]] = relationship(
+        back_populates="destination", order_by="[OpeningHours.weekday, OpeningHours.opens]",
+        cascade="all, delete-orphan")
+    exceptions: Mapped[list["OpeningException"]] = relationship(
+        back_populates="destination", order_by="[OpeningException.day, OpeningException.opens]",
+        cascade="all, delete-orphan")
+
+
+_ONE_OWNER = "(sales_point_id IS NULL) <> (destination_id IS NULL)"
+# Minutes after local midnight. A closing time at or before the opening time is on the next day
+# (open across midnight); 1440 is midnight at the end of the day.
+_TIMES = "opens BETWEEN 0 AND 1439 AND closes BETWEEN 1 AND 1440 AND opens <> closes"
+
+
+class OpeningHours(db.Model):
+    """One opening interval on a day of the week (0 = Monday), in Asia/Ho_Chi_Minh time."""
+
+    __table_args__ = (
+        CheckConstraint(_ONE_OWNER, name="one_owner"),
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_in_range"),
+        CheckConstraint(_TIMES, name="times_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sales_point_id: Mapped[int | None] = mapped_column(ForeignKey("sales_point.id", ondelete="CASCADE"),
+                                                       index=True)
+    destination_id: Mapped[int | None] = mapped_column(ForeignKey("destination.id", ondelete="CASCADE"),
+                                                       index=True)
+    weekday: Mapped[int]
+    opens: Mapped[int]
+    closes: Mapped[int]
+
+    sales_point: Mapped[SalesPoint | None] = relationship(back_populates="hours")
+    destination: Mapped[Destination | None] = relationship(back_populates="hours")
+
+
+class OpeningException(db.Model):
+    """A date whose hours differ from the week's: closed (Tết), or open at special hours.
+
+    The rows of a date replace that date's weekly hours: one row with closed=True, or one row per
+    special interval.
+    """
+
+    __table_args__ = (
+        CheckConstraint(_ONE_OWNER, name="one_owner"),
+        CheckConstraint(f"(closed AND opens IS NULL AND closes IS NULL) OR (NOT closed AND {_TIMES})",
+                        name="closed_or_times"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sales_point_id: Mapped[int | None] = mapped_column(ForeignKey("sales_point.id", ondelete="CASCADE"),
+                                                       index=True)
+    destination_id: Mapped[int | None] = mapped_column(ForeignKey("destination.id", ondelete="CASCADE"),
+                                                       index=True)
+    day: Mapped[date]
+    closed: Mapped[bool] = mapped_column(default=False)
+    opens: Mapped[int | None]
+    closes: Mapped[int | None]
+    note_vi: Mapped[str] = mapped_column(String(200), default="")
+    note_en: Mapped[str | None] = mapped_column(String(200))
+
+    sales_point: Mapped[SalesPoint | None] = relationship(back_populates="exceptions")
+    destination: Mapped[Destination | None] = relationship(back_populates="exceptions")
+
+
+class VisitRequest(db.Model):
+    """A visitor asks to visit a destination on a day: the producer answers by phone."""
+
+    __table_args__ = (CheckConstraint("party_size BETWEEN 1 AND 200", name="party_size_in_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    destination_id: Mapped[int] = mapped_column(ForeignKey("destination.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(20))
+    visit_date: Mapped[date]
+    party_size: Mapped[int]
+    message: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(2), default="vi")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    destination: Mapped[Destination] = relationship()

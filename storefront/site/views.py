@@ -7,6 +7,7 @@ from ..catalog import queries as catalog
 from ..catalog.models import ProductGroup
 from ..extensions import db
 from ..i18n import LocalizedBlueprint, lang_from_path, set_lang
+from ..locator.queries import current_locator
 from ..pagecache import cached_page
 from ..reports.queries import todays_figures
 
@@ -54,7 +55,8 @@ def robots():
 def sitemap():
     products, producers = catalog.sitemap_entries()
     pages = [("site.home", {}), ("catalog.products", {}), ("reports.figures", {}),
-             ("locator.sales_points", {})]
+             ("locator.sales_points", {}), ("locator.destinations", {})]
+    pages += [("locator.sales_point", {"slug": point.slug}) for point in current_locator().sales_points]
     pages += [("catalog.product", {"slug": slug}) for slug in products]
     pages += [("catalog.producer", {"slug": slug}) for slug in producers]
     body = render_template("sitemap.xml", pages=pages)

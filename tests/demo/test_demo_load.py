@@ -250,6 +250,9 @@ def test_sales_points_are_in_the_province(demo):
 
     for point in points:
         assert 14.5 <= point.latitude <= 15.45 and 108.3 <= point.longitude <= 109.2, point.slug
-        assert point.opening_hours_vi and point.opening_hours_en and point.name_en
+        assert point.hours and point.name_en
+        # Every point closes for Tết, and sells certified products of the province.
+        assert any(e.closed and "Tết" in e.note_vi for e in point.exceptions), point.slug
+        assert len(point.stock) >= 10, point.slug
         assert re.fullmatch(r"0\d{9}", point.phone)
         assert point.area.level is AreaLevel.COMMUNE

@@ -1,0 +1,132 @@
+"""A visitor asks to visit an OCOP destination: validated, rate-limited, stored whole or not at all."""
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from storefront.clock import today
+from storefront.extensions import db
+from storefront.locator import operations, queries
+from storefront.locator.forms import normalise_phone
+from storefront.locator.models import VisitRequest
+
+
+def stored() -> int:
+    return db.session.scalar(select(func.count()).select_from(VisitRequest))
+
+
+def form(**changes):
+    data = {"name": "Nguyễn Thị Mai", "phone": "0905 381 246", "visit_date": (today() + timedelta(days=5)).isoformat(),
+            "party_size": "4", "message": "Đoàn có hai trẻ em."}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def destination(make_destination, make_producer):
+    producer = make_producer(name="HTX Du lịch cộng đồng Gò Cỏ", phone="0912345678")
+    place = make_destination(producer=producer)
+    db.session.commit()
+    return place
+
+
+def url(destination, lang="vi"):
+    return ("/en" if lang == "en" else "") + f"/destinations/{destination.product.slug}/visit"
+
+
+def test_a_request_is_stored_and_the_producers_contact_shown(client, destination):
+    response = client.post(url(destination), data=form())
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Yêu cầu tham quan của bạn đã được gửi" in page
+    assert "0912345678" in page  # the producer's phone
+    visit = db.session.scalars(select(VisitRequest)).one()
+    assert (visit.name, visit.phone, visit.party_size, visit.language) == ("Nguyễn Thị Mai", "0905381246", 4, "vi")
+    assert visit.visit_date == today() + timedelta(days=5)
+    # What the producer and the provincial office will list.
+    assert queries.visit_requests(producer_id=destination.product.producer_id) == [visit]
+    assert queries.visit_requests(producer_id=destination.product.producer_id + 999) == []
+
+
+@pytest.mark.parametrize("changes, vietnamese, english", [
+    ({"visit_date": (today() - timedelta(days=1)).isoformat()}, "Ngày này đã qua", "This day has passed"),
+    ({"visit_date": "31/02/2027"}, "Hãy nhập một ngày hợp lệ", "Give the date as a day of the calendar"),
+    ({"phone": "12345"}, "không phải số điện thoại Việt Nam", "not a Vietnamese phone number"),
+    ({"phone": "0905 381 24"}, "không phải số điện thoại Việt Nam", "not a Vietnamese phone number"),
+    ({"name": "   "}, "Hãy cho biết tên của bạn", "Tell us your name"),
+    ({"party_size": "0"}, "từ 1 đến 200 người", "from 1 to 200 people"),
+    ({"party_size": "ba"}, "Hãy nhập một số nguyên", "Give a whole number"),
+    ({"message": "x" * 1001}, "không quá 1.000 ký tự", "under 1,000 characters"),
+])
+def test_bad_requests_are_refused_with_a_message_and_nothing_is_stored(client, destination, changes, vietnamese,
+                                                                       english):
+    response = client.post(url(destination), data=form(**changes))
+    assert response.status_code == 400
+    assert vietnamese in response.get_data(as_text=True)
+    assert english in client.post(url(destination, "en"), data=form(**changes)).get_data(as_text=True)
+    assert stored() == 0
+
+
+def test_a_day_the_place_is_closed_is_refused(client, destination):
+    holiday = today() + timedelta(days=10)
+    operations.add_exception(destination, holiday, closed=True, note_vi="Nghỉ Tết")
+    db.session.commit()
+    response = client.post(url(destination, "en"), data=form(visit_date=holiday.isoformat()))
+    assert response.status_code == 400
+    assert f"The place is closed on {holiday:%d/%m/%Y}" in response.get_data(as_text=True)
+    assert stored() == 0
+
+
+def test_fifty_requests_a_minute_from_one_address_are_cut_off(client, destination):
+    statuses = [client.post(url(destination), data=form(), environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code
+                for _ in range(50)]
+    assert statuses[:5] == [303] * 5
+    assert set(statuses[5:]) == {429}
+    refused = client.post(url(destination, "en"), data=form(), environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert "Too many requests" in refused.get_data(as_text=True)
+    assert stored() == 5
+    # Another visitor is not held up by them.
+    assert client.post(url(destination), data=form(), environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 303
+
+
+def test_with_csrf_protection_a_request_needs_the_forms_token(app, client, destination, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert client.post(url(destination), data=form()).status_code == 400
+    assert stored() == 0
+    page = client.get(url(destination)).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(url(destination), data=form(csrf_token=token)).status_code == 303
+    assert stored() == 1
+
+
+def test_an_unknown_destination_is_a_404(client, make_product):
+    garlic = make_product()
+    db.session.commit()
+    assert client.get("/destinations/khong-co/visit").status_code == 404
+    assert client.get(f"/destinations/{garlic.slug}/visit").status_code == 404  # not a place to visit
+
+
+def test_the_confirmation_page_is_only_for_the_visitor_who_sent_it(client, destination):
+    response = client.get(url(destination) + "/sent")
+    assert response.status_code == 302 and response.headers["Location"].endswith(url(destination))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("0905381246", "0905381246"), ("0905 381 246", "0905381246"), ("0905.381.246", "0905381246"),
+    ("+84 905 381 246", "0905381246"), ("02553822436", "02553822436"),
+    ("0105381246", None), ("090538124", None), ("09053812467", None), ("+1 202 555 0100", None), ("", None),
+])
+def test_vietnamese_phone_numbers(text, expected):
+    assert normalise_phone(text) == expected
+
+
+def test_the_office_lists_visit_requests_from_the_command_line(app, client, destination):
+    client.post(url(destination), data=form(name="Trần Văn Bình", message="Đi bằng xe máy."))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["locator", "visit-requests", "--producer", destination.product.producer.slug])
+    assert result.exit_code == 0, result.output
+    assert "Trần Văn Bình, 0905381246" in result.output and "Đi bằng xe máy." in result.output
+    assert "4 người" in result.output
+    unknown = runner.invoke(args=["locator", "visit-requests", "--producer", "khong-co"])
+    assert unknown.exit_code != 0 and "No producer" in unknown.output
