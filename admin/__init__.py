@@ -6,6 +6,7 @@ from .navigation import admin_nav, producer_nav  # noqa: F401
 
 
 def init_app(app) -> None:
+    from . import audit_log, certificates, producer_certificates  # noqa: F401  (their pages)
     from .views import bp as admin
     from .workspace import bp as producer
 

@@ -84,6 +84,7 @@ def _register_models():
 def _register_blueprints(app):
     from .catalog.api import bp as catalog_api
     from .catalog.views import bp as catalog
+    from .certification.views import bp as certification
     from .locator.views import bp as locator
     from .media.views import bp as media
     from .reports.views import api as reports_api
@@ -96,7 +97,7 @@ def _register_blueprints(app):
     from .accounts.views import bp as accounts
 
     for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
-                      media, accounts):
+                      media, accounts, certification):
         app.register_blueprint(blueprint)
     for module in app.config["BACK_OFFICE_MODULES"]:
         importlib.import_module(module).init_app(app)
@@ -105,6 +106,7 @@ def _register_blueprints(app):
 
 def _register_commands(app):
     from .accounts.cli import user_cli
+    from .certification.cli import certificates_cli
     from .demo.cli import demo_cli
     from .notifications.cli import notifications_cli
     from .search.cli import search_cli
@@ -113,6 +115,7 @@ def _register_commands(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(certificates_cli)
 
 
 def _register_request_hooks(app):
