@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
-from .. import audit
+from ..audit.operations import record as audit_record
 from ..accounts.models import Role, User
 from ..catalog.models import Product
 from ..clock import today, utcnow
@@ -67,7 +67,7 @@ def issue_certificate(product: Product, decision: Decision, replaces: Certificat
                               valid_until=fields.valid_until or default_valid_until(fields.decision_date))
     if certificate.valid_until < certificate.valid_from:
         raise CertificateRefused(_("The certificate cannot end before its decision date."))
-    audit.record(action, certificate, note=note)
+    audit_record(action, certificate, note=note)
     return certificate
 
 
@@ -101,7 +101,7 @@ def revoke_certificate(certificate: Certificate, reason: str) -> Certificate:
         raise CertificateRefused(_("The reason is too long (at most 1,000 characters)."))
     certificate.revoked_at = utcnow()
     certificate.revocation_reason = reason
-    audit.record("certificate.revoke", certificate, note=reason)
+    audit_record("certificate.revoke", certificate, note=reason)
     return certificate
 
 
@@ -145,7 +145,7 @@ def attach_decision_document(certificate: Certificate, data: bytes) -> Certifica
         raise DocumentRejected(_("Only a PDF or a JPEG, PNG or WebP scan of the decision is accepted."))
     new = {"decision_pdf_key": certificate.decision_pdf_key,
            "decision_image_id": certificate.decision_image.id if certificate.decision_image else None}
-    audit.record("certificate.attach_decision", certificate,
+    audit_record("certificate.attach_decision", certificate,
                  changes={field: [old[field], new[field]] for field in old if old[field] != new[field]},
                  note=kind)
     return certificate
