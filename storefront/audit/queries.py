@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 
 from ..clock import end_of_local_day_utc
 from ..extensions import db
@@ -43,8 +43,8 @@ def audit_entries(filters: AuditFilters, page: int = 1, per_page: int = 50) -> t
 
 
 def known_actions() -> list[str]:
-    return list(db.session.scalars(select(distinct(AuditEntry.action)).order_by(AuditEntry.action)))
+    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
 
 
 def known_object_types() -> list[str]:
-    return list(db.session.scalars(select(distinct(AuditEntry.object_type)).order_by(AuditEntry.object_type)))
+    return list(db.session.scalars(select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)))

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..labels import CERTIFICATION_LEVEL_NAMES
@@ -16,7 +17,7 @@ class DecisionForm(FlaskForm):
 
     number = StringField(_l("Certificate number"), validators=[
         DataRequired(_l("Enter the certificate number.")), Length(max=60)])
-    stars = SelectField(_l("Stars"), coerce=int, choices=[(3, "3 ★"), (4, "4 ★"), (5, "5 ★")],
+    stars = SelectField(_l("Stars"), coerce=int, choices=[SelectChoice(stars, f"{stars} ★") for stars in (3, 4, 5)],
                         validators=[InputRequired()])
     score = IntegerField(_l("Score (out of 100)"), validators=[
         InputRequired(_l("Enter the score.")), NumberRange(0, 100, _l("The score is out of 100."))])
@@ -31,7 +32,7 @@ class DecisionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.level.choices = [(level.value, label) for level, label in CERTIFICATION_LEVEL_NAMES.items()]
+        self.level.choices = [SelectChoice(level.value, label) for level, label in CERTIFICATION_LEVEL_NAMES.items()]
 
     def decision(self) -> Decision:
         return Decision(number=self.number.data, stars=self.stars.data, score=self.score.data,

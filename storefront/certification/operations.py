@@ -126,7 +126,8 @@ def attach_decision_document(certificate: Certificate, data: bytes) -> Certifica
     if not data:
         raise DocumentRejected(_("The file is empty."))
     if len(data) > limit:
-        raise DocumentRejected(_("The file is larger than %(size)s MB.", size=limit // (1024 * 1024)))
+        size = f"{limit // 1048576} MB" if limit >= 1048576 else f"{max(1, limit // 1024)} KB"
+        raise DocumentRejected(_("The file is larger than %(size)s.", size=size))
     old = {"decision_pdf_key": certificate.decision_pdf_key, "decision_image_id": certificate.decision_image_id}
     if data.startswith(b"%PDF-"):
         key = _store_pdf(data)

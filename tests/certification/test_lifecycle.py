@@ -11,6 +11,7 @@ from storefront.certification.operations import (CertificateRefused, Decision, i
 from storefront.certification.queries import (current_certificate, expiry_dashboard, is_superseded,
                                               stars_by_product)
 from storefront.extensions import db
+from storefront.i18n import set_lang
 
 TODAY = date(2026, 3, 10)
 
@@ -23,6 +24,14 @@ def decision(number="015/2026/OCOP", stars=3, score=60, decided=TODAY, authority
 
 def entries(action):
     return db.session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The refusals are read in English here; the pages test them in Vietnamese too."""
+    set_lang("en")
+    yield
+    set_lang("vi")
 
 
 @pytest.fixture
