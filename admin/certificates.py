@@ -7,8 +7,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Product
-from storefront.certification.forms import DecisionDocumentForm, DecisionForm, RevokeForm
-from storefront.certification.models import Certificate
+from storefront.certification.forms import PROVINCE_AUTHORITY, DecisionDocumentForm, DecisionForm, RevokeForm
+from storefront.certification.models import Certificate, CertificationLevel
 from storefront.certification.operations import (DocumentRejected, attach_decision_document, decision_pdf_path,
                                                  issue_certificate, renew_certificate, revoke_certificate,
                                                  upgrade_certificate)
@@ -119,8 +119,10 @@ def _replacement(certificate_id: int, mode: str):
     form = DecisionForm()
     if not form.is_submitted():
         form.stars.data = min(old.stars + 1, 5) if mode == "upgrade" else old.stars
-        form.authority.data = old.authority
-        form.level.data = old.level.value
+        if old.level is CertificationLevel.DISTRICT:  # districts stopped certifying on 1 July 2025
+            form.authority.data, form.level.data = PROVINCE_AUTHORITY, CertificationLevel.PROVINCE.value
+        else:
+            form.authority.data, form.level.data = old.authority, old.level.value
     if form.validate_on_submit():
         operation = upgrade_certificate if mode == "upgrade" else renew_certificate
         try:
