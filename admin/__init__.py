@@ -6,7 +6,8 @@ from .navigation import admin_nav, producer_nav  # noqa: F401
 
 
 def init_app(app) -> None:
-    from . import orders, producer_orders  # noqa: F401  (their pages join the blueprints)
+    from . import (  # noqa: F401  (their pages join the blueprints)
+        audit_log, certificates, orders, producer_certificates, producer_orders)
     from .views import bp as admin
     from .workspace import bp as producer
 

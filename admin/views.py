@@ -2,6 +2,7 @@
 from flask import render_template
 
 from storefront.accounts.models import Role
+from storefront.certification.queries import expiry_dashboard
 from storefront.i18n import LocalizedBlueprint
 from storefront.reports.queries import province_figures
 
@@ -13,4 +14,5 @@ guard(bp, Role.ADMIN)
 
 @bp.route("/admin/")
 def dashboard():
-    return render_template("admin/dashboard.html", figures=province_figures())
+    return render_template("admin/dashboard.html", figures=province_figures(),
+                           expiry=expiry_dashboard())

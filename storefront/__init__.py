@@ -108,6 +108,7 @@ def _register_blueprints(app):
     from .catalog.api import bp as catalog_api
     from .catalog.views import bp as catalog
     from .locator.views import api as locator_api
+    from .certification.views import bp as certification
     from .locator.views import bp as locator
     from .media.views import bp as media
     from .reports.views import api as reports_api
@@ -124,7 +125,7 @@ def _register_blueprints(app):
     from .payments.views import bp as payments
 
     for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
-                      locator_api, media, accounts, cart, checkout, orders, payments):
+                      locator_api, media, accounts, cart, checkout, orders, payments, certification):
         app.register_blueprint(blueprint)
     for module in app.config["BACK_OFFICE_MODULES"]:
         importlib.import_module(module).init_app(app)
@@ -141,6 +142,7 @@ def _register_buying_globals(app):
 
 def _register_commands(app):
     from .accounts.cli import user_cli
+    from .certification.cli import certificates_cli
     from .demo.cli import demo_cli
     from .locator.cli import locator_cli
     from .notifications.cli import notifications_cli
@@ -153,6 +155,7 @@ def _register_commands(app):
     app.cli.add_command(search_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(orders_cli)
+    app.cli.add_command(certificates_cli)
 
 
 def _register_request_hooks(app):

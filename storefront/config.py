@@ -18,6 +18,10 @@ class Config:
     IMAGE_WIDTHS = (320, 640, 960)
     IMAGE_MAX_BYTES = 10 * 1024 * 1024
     IMAGE_MAX_PIXELS = 40_000_000
+    # Scanned certification decisions (PDF or photo), kept with their certificate.
+    DECISION_MAX_BYTES = 10 * 1024 * 1024
+    # Where printed QR codes point (https://ocop.example.vn); empty: the address the request came to.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "storefront" / "translations")

@@ -1,5 +1,6 @@
 """OCOP certificates. Whether one is valid is derived from its dates when read, never stored."""
 import enum
+import secrets
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..catalog.models import Product
 from ..clock import add_months, local_date, utcnow
 from ..extensions import db, enum_column
+from ..media.models import MediaImage
 
 VALIDITY_MONTHS = 36
 CERTIFIED_STARS = (3, 4, 5)
@@ -20,6 +22,23 @@ def stars_for_score(score: int) -> int:
         if score >= lowest:
             return stars
     raise ValueError(f"score out of range: {score}")
+
+
+# Verification codes: no 0/O, 1/I/L, so a code copied from packaging by hand is read right.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10  # 31**10 ≈ 8×10^14: not worth guessing, short enough to type and to keep the QR small
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalized_code(text: str) -> str | None:
+    """`text` as a verification code (any case, with spaces or hyphens), or None if it cannot be one."""
+    code = "".join(ch for ch in text.upper() if ch not in " -")
+    if len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code):
+        return code
+    return None
 
 
 def default_valid_until(decision_date: date) -> date:
@@ -65,9 +84,27 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Printed as a QR code on packaging; the number is guessable, this is not. Either verifies.
+    verification_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_verification_code)
+    # The certificate this one renews or upgrades (which stays, as history).
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
+    # The scanned decision: a PDF stored under MEDIA_ROOT/decisions, or an image through the media pipeline.
+    decision_pdf_key: Mapped[str | None] = mapped_column(String(64))
+    decision_image_id: Mapped[int | None] = mapped_column(ForeignKey("media_image.id"))
 
     product: Mapped[Product] = relationship(backref=db.backref(
         "certificates", order_by="Certificate.decision_date.desc()", cascade="all, delete-orphan"))
+    replaces: Mapped["Certificate | None"] = relationship(remote_side=[id])
+    decision_image: Mapped[MediaImage | None] = relationship()
+
+    @property
+    def has_decision_document(self) -> bool:
+        return self.decision_pdf_key is not None or self.decision_image_id is not None
+
+    @property
+    def display_code(self) -> str:
+        """The verification code in two groups of five, as printed."""
+        return f"{self.verification_code[:5]}-{self.verification_code[5:]}"
 
     @property
     def revoked_on(self) -> date | None:

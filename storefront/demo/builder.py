@@ -163,6 +163,8 @@ class _Builder:
         producer = Producer(name=name, slug=slugify(name), type=row.type, area=area,
                             address=self._address(trade, commune),
                             phone=self._mobile_number(), sells_through_modern_channels=False)
+        if row.type is not ProducerType.HOUSEHOLD:  # a household is reached by phone; the others by e-mail too
+            producer.email = f"lienhe@{slugify(name)}.example"
         village = self.villages.get(trade.craft_village) if trade.craft_village else None
         if village is not None and village.area is area:
             producer.craft_village = village
