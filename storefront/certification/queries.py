@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, or_, select
 
-from ..catalog.models import Product
+from ..catalog.models import Producer, Product
 from ..clock import end_of_local_day_utc, today
 from ..extensions import db
 from .models import Certificate
@@ -42,7 +42,8 @@ def certified_products(day: date | None = None, published_only: bool = True):
     query = select(Product, certification.c.stars).join(
         certification, certification.c.product_id == Product.id)
     if published_only:
-        query = query.where(Product.is_published.is_(True))
+        query = query.where(Product.is_published.is_(True),
+                            Product.producer_id.in_(select(Producer.id).where(Producer.is_published.is_(True))))
     return query, certification
 
 
