@@ -8,7 +8,14 @@ from .navigation import admin_nav, producer_nav  # noqa: F401
 def init_app(app) -> None:
     from .views import bp as admin
     from .workspace import bp as producer
+    # Each module adds its pages to the blueprints and its entries to the menus.
+    from . import products, producers, sales_points, areas, users, moderation  # noqa: F401
+    from . import producer_products, producer_profile  # noqa: F401
+    from . import uploads
+    from .forms import field_label
 
+    uploads.init_app(admin, producer)
     app.register_blueprint(admin)
     app.register_blueprint(producer)
     app.jinja_env.globals.update(admin_nav=admin_nav, producer_nav=producer_nav)
+    app.jinja_env.filters["field_label"] = field_label

@@ -169,3 +169,7 @@ def set_user_active(user: User, active: bool) -> User:
     user.active = active
     record("user.reopen" if active else "user.close", user)
     return user
+
+
+def invite_max_age_hours() -> int:
+    return current_app.config["INVITE_MAX_AGE_HOURS"]
