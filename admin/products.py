@@ -22,8 +22,8 @@ navigation.add(navigation.admin_nav, "admin.products", _l("Products"), 10)
 SORTS = {
     "name": (Product.name_vi, Product.id),
     "updated": (Product.updated_at.desc(), Product.id.desc()),
-    "price_asc": (Product.price.asc(), Product.id),
-    "price_desc": (Product.price.desc(), Product.id),
+    "price_asc": (Product.price.asc().nulls_last(), Product.id),
+    "price_desc": (Product.price.desc().nulls_last(), Product.id),
     "stock": (Product.stock.asc(), Product.id),
 }
 PRODUCT_FORM_FIELDS = ("slug", "group", "subgroup", "name_vi", "name_en", "summary_vi", "summary_en",
