@@ -4,6 +4,8 @@ import pytest
 from storefront.catalog.models import ProductGroup
 from storefront.extensions import db
 
+from backoffice import admin_client, jpeg, producer_client  # noqa: F401  (fixtures)
+
 
 @pytest.mark.parametrize("lang", ["", "/en"])
 def test_every_list_and_form_page_renders(admin_client, make_product, make_sales_point, lang):

@@ -9,6 +9,8 @@ from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.search import index
 
+from backoffice import admin_client, jpeg, producer_client  # noqa: F401  (fixtures)
+
 
 def product_form(owner, **changes):
     data = {"name_vi": "Tỏi đen Lý Sơn", "name_en": "Lý Sơn black garlic", "producer": owner.slug,

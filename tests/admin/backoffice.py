@@ -1,4 +1,4 @@
-"""Fixtures of the back office's tests: signed-in clients for the OCOP office and for producers."""
+"""Fixtures of the back office's tests (imported by each test module): signed-in clients, photos."""
 import io
 
 import pytest
@@ -43,3 +43,19 @@ def photo_bytes(size=(800, 600), format="JPEG", color=(180, 90, 40)) -> bytes:
 @pytest.fixture
 def jpeg():
     return photo_bytes
+
+
+def multipart(fields: dict) -> dict:
+    """Keyword arguments posting `fields` ({name: value or (bytes, filename)}) as a multipart body built in
+    memory: the test client's own encoder spools bodies over 500 kB to a file it never closes."""
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    values = MultiDict()
+    for name, value in fields.items():
+        if isinstance(value, tuple):
+            data, filename = value
+            value = FileStorage(io.BytesIO(data), filename=filename, content_type="application/octet-stream")
+        values.add(name, value)
+    boundary, body = encode_multipart(values)
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
