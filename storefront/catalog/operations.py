@@ -24,7 +24,8 @@ from .models import (REVIEWED_TEXT_FIELDS, SUBGROUPS, CraftVillage, EditStatus, 
                      ProducerType, Product, ProductGroup, ProductImage)
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PHONE_PATTERN = re.compile(r"^(0\d{9}|\+84\d{9})$")
+# Mobiles have 10 digits, landlines 11 (0 + a 3-digit area code + 7 digits).
+PHONE_PATTERN = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_STOCK = 10_000_000
 MAX_PHOTOS = 12
@@ -349,7 +350,7 @@ def _validated_producer(values: dict, producer: Producer | None, fields=PRODUCER
         raise FieldError("craft_village_id", _("Choose a craft village from the list."))
     phone = merged.get("phone")
     if phone and not PHONE_PATTERN.match(phone.replace(" ", "").replace(".", "")):
-        raise FieldError("phone", _("Enter a Vietnamese phone number: 10 digits starting with 0, or +84."))
+        raise FieldError("phone", _("Enter a Vietnamese phone number: 10 or 11 digits starting with 0, or +84."))
     if "phone" in values and phone:
         values["phone"] = phone.replace(" ", "").replace(".", "")
     if merged.get("email") and not EMAIL_PATTERN.match(merged["email"]):

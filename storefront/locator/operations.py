@@ -44,7 +44,7 @@ def _validated(values: dict, point: SalesPoint | None) -> dict:
     if phone:
         phone = phone.replace(" ", "").replace(".", "")
         if not PHONE_PATTERN.match(phone):
-            raise FieldError("phone", _("Enter a Vietnamese phone number: 10 digits starting with 0, or +84."))
+            raise FieldError("phone", _("Enter a Vietnamese phone number: 10 or 11 digits starting with 0, or +84."))
         if "phone" in values:
             values["phone"] = phone
     if merged.get("funding") not in {f.value for f in Funding}:
