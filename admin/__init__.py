@@ -11,10 +11,9 @@ def init_app(app) -> None:
     # Each module adds its pages to the blueprints and its entries to the menus.
     from . import products, producers, sales_points, areas, users, moderation  # noqa: F401
     from . import producer_products, producer_profile  # noqa: F401
-    from . import uploads
+    from . import uploads  # noqa: F401  (refuses oversized uploads on both blueprints)
     from .forms import field_label
 
-    uploads.init_app(admin, producer)
     app.register_blueprint(admin)
     app.register_blueprint(producer)
     app.jinja_env.globals.update(admin_nav=admin_nav, producer_nav=producer_nav)

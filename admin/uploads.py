@@ -10,6 +10,9 @@ from storefront.errors import FieldError
 from storefront.extensions import db
 from storefront.media.models import MediaImage
 
+from .views import bp as admin_bp
+from .workspace import bp as producer_bp
+
 # The image pipeline's refusals, in the user's language.
 PIPELINE_MESSAGES = {
     "Only JPEG, PNG and WebP photos are accepted.": _l("Only JPEG, PNG and WebP photos are accepted."),
@@ -59,9 +62,8 @@ def refuse_too_large(error):
     return render_template("admin/too_large.html", message=too_large_message()), 413
 
 
-def init_app(*blueprints) -> None:
-    for blueprint in blueprints:
-        blueprint.register_error_handler(RequestEntityTooLarge, refuse_too_large)
+for _blueprint in (admin_bp, producer_bp):
+    _blueprint.register_error_handler(RequestEntityTooLarge, refuse_too_large)
 
 
 def photo_rows(photos: list[dict] | None) -> list[dict]:
