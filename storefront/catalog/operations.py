@@ -195,6 +195,11 @@ def _apply_photos(product: Product, photos: list[dict]) -> None:
     product.images = images
 
 
+def _same(proposed, live) -> bool:
+    """An empty optional text and a missing one say the same thing."""
+    return (proposed or None) == (live or None)
+
+
 def propose_listing_edit(product: Product, text: dict | None = None, photos: list[dict] | None = None,
                          user: User | None = None) -> ListingEdit | None:
     """A producer's new text and/or photo list for its product.
@@ -218,7 +223,7 @@ def propose_listing_edit(product: Product, text: dict | None = None, photos: lis
         return None
     edit = pending_edit(product)
     wanted_text = {**(edit.text if edit else {}), **text}
-    changed_text = {name: value for name, value in wanted_text.items() if value != getattr(product, name)}
+    changed_text = {name: value for name, value in wanted_text.items() if not _same(value, getattr(product, name))}
     wanted_photos = photos if photos is not None else (edit.photos if edit else None)
     changed_photos = wanted_photos if wanted_photos is not None and wanted_photos != live_photos(product) else None
     if not changed_text and changed_photos is None:

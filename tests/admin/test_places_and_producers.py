@@ -89,7 +89,8 @@ def test_the_producer_list_searches_and_filters(admin_client, make_producer):
 # --- sales points ---
 
 def point_form(area, **changes):
-    data = {"name_vi": "Điểm OCOP Lý Sơn", "name_en": "Lý Sơn OCOP point", "slug": "", "address": "Đường Đinh Tiên Hoàng",
+    data = {"name_vi": "Điểm OCOP Lý Sơn", "name_en": "Lý Sơn OCOP point", "slug": "",
+            "address": "Đường Đinh Tiên Hoàng",
             "area_id": str(area.id), "latitude": "15,3812", "longitude": "109.1186", "opening_hours_vi": "7:00–21:00",
             "opening_hours_en": "", "phone": "", "funding": "private", "description_vi": "", "description_en": ""}
     data.update(changes)
