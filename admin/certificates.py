@@ -3,7 +3,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Product
@@ -34,14 +33,6 @@ def _certificate(certificate_id: int) -> Certificate:
     if certificate is None:
         abort(404)
     return certificate
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def too_large(error):
-    """A file over the request limit never reaches a form: say so plainly, nothing was stored."""
-    db.session.rollback()
-    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-    return render_template("admin/too_large.html", limit=limit), 413
 
 
 @bp.route("/admin/certificates/")

@@ -169,7 +169,8 @@ def _register_request_hooks(app):
 
     @login_manager.user_loader
     def load_user(user_id):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None  # a closed account is signed out at once
 
     @app.before_request
     def refuse_nul_bytes():

@@ -61,6 +61,11 @@ class Config:
     SIGN_IN_LIMIT_PER_ADDRESS = 20
     SIGN_IN_LIMIT_PER_ACCOUNT = 8
     SIGN_IN_WINDOW_SECONDS = 900
+    # Whether a producer's change to a published product's text or photos waits for the OCOP office's
+    # approval (price and stock always apply at once). "0" applies such changes at once.
+    LISTING_EDITS_NEED_REVIEW = os.environ.get("LISTING_EDITS_NEED_REVIEW", "1") == "1"
+    # Hours a producer account's invitation link (to choose a password) stays valid.
+    INVITE_MAX_AGE_HOURS = int(os.environ.get("INVITE_MAX_AGE_HOURS", "72"))
     # The back office's packages, registered by the factory (the storefront never imports them).
     BACK_OFFICE_MODULES = ("admin",)
     # Buying. Delivery costs SHIPPING_FEE đồng, nothing from FREE_SHIPPING_FROM đồng of goods up; pickup is free.

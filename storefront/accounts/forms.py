@@ -28,3 +28,14 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ.")),
     ])
+
+
+class ChoosePasswordForm(FlaskForm):
+    password = PasswordField(_l("Choose a password"), validators=[
+        DataRequired(_l("Choose a password.")),
+        Length(min=MIN_PASSWORD_LENGTH, max=200,
+               message=_l("The password must have at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)),
+    ])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ.")),
+    ])

@@ -1,7 +1,7 @@
 """Sign in, register, sign out and the account page, for shoppers, producers and the OCOP office."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,9 +9,11 @@ from .. import ratelimit
 from ..i18n import LocalizedBlueprint
 from ..orders.queries import orders_of_user
 from ..orders.workflow import STATUS_NAMES
-from .forms import RegisterForm, SignInForm
+from ..errors import DomainError
+from .forms import ChoosePasswordForm, RegisterForm, SignInForm
 from .models import Role
-from .operations import authenticate, create_user, find_user
+from .operations import InviteInvalid, accept_invite as accept_invite_token, authenticate, create_user, find_user, \
+    user_for_invite
 
 bp = LocalizedBlueprint("accounts", __name__)
 
@@ -93,3 +95,37 @@ def sign_out():
 def account():
     return render_template("storefront/accounts/account.html", orders=orders_of_user(current_user.id),
                            status_names=STATUS_NAMES)
+
+
+INVITE_CHECKS_PER_ADDRESS_PER_HOUR = 60
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def accept_invite(token):
+    """A producer account's one-time link: choose a password, and be signed in."""
+    if not ratelimit.hit("invite", request.remote_addr or "-", INVITE_CHECKS_PER_ADDRESS_PER_HOUR, 3600):
+        return render_template("storefront/accounts/invite_invalid.html",
+                               message=_("Too many attempts. Please try again later.")), 429
+    try:
+        user = user_for_invite(token)
+    except InviteInvalid as error:
+        return render_template("storefront/accounts/invite_invalid.html", message=str(error)), 410
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accept_invite_token(token, form.password.data)
+        except DomainError as error:
+            form.password.errors = list(form.password.errors) + [str(error)]
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            login_user(user)
+            flash(_("Your password is set. Welcome to your workspace."), "success")
+            return redirect(home_for(user))
+    status = 400 if form.errors else 200
+    response = make_response(render_template("storefront/accounts/choose_password.html", form=form, user=user),
+                             status)
+    # The token is a key: never kept by a cache, never sent on to another site.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

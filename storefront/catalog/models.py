@@ -2,7 +2,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
@@ -61,7 +61,7 @@ class CraftVillage(db.Model):
 class Producer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(160), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)
     type: Mapped[ProducerType] = mapped_column(enum_column(ProducerType), index=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
@@ -73,6 +73,8 @@ class Producer(db.Model):
     logo_id: Mapped[int | None] = mapped_column(ForeignKey("media_image.id"))
     craft_village_id: Mapped[int | None] = mapped_column(ForeignKey("craft_village.id"))
     sells_through_modern_channels: Mapped[bool] = mapped_column(default=False)
+    # An unpublished producer's page and products are hidden from the public site.
+    is_published: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     area: Mapped[Area] = relationship()
@@ -92,6 +94,9 @@ class Product(db.Model):
         # Tourism products (group 6) are visited, never shipped.
         CheckConstraint('NOT ("group" = 6 AND shippable)', name="tourism_not_shippable"),
         Index("ix_product_listing", "is_published", "group"),
+        # The back office's product list sorts by these.
+        Index("ix_product_name_vi", "name_vi"),
+        Index("ix_product_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,3 +151,51 @@ class ProductImage(db.Model):
 
     product: Mapped[Product] = relationship(back_populates="images")
     image: Mapped[MediaImage] = relationship(lazy="joined")
+
+
+class EditStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+# The fields of a listing whose change a producer proposes for review; price and stock apply at once.
+REVIEWED_TEXT_FIELDS = ("name_vi", "name_en", "summary_vi", "summary_en", "description_vi", "description_en",
+                        "story_vi", "story_en", "heritage_vi", "heritage_en", "unit_vi", "unit_en")
+
+
+class ListingEdit(db.Model):
+    """A producer's change to a published product's text or photos, waiting for the OCOP office.
+
+    The live listing keeps the approved version until an administrator approves; a product has at most
+    one pending edit, which the producer's later changes extend. `text` holds {field: proposed value}
+    for the fields that differ, `photos` the proposed photo list ([{image_id, alt_vi, alt_en}]) or None
+    when the photos are unchanged; `before` keeps what the listing said when the edit was proposed.
+    """
+
+    __table_args__ = (
+        Index("ix_listing_edit_status_created_at", "status", "created_at"),
+        Index("ix_listing_edit_product_status", "product_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
+    status: Mapped[EditStatus] = mapped_column(enum_column(EditStatus), default=EditStatus.PENDING)
+    text: Mapped[dict] = mapped_column(JSON, default=dict)
+    photos: Mapped[list | None] = mapped_column(JSON)
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+
+    product: Mapped[Product] = relationship()
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [name for name in REVIEWED_TEXT_FIELDS if name in self.text]
+
+    def __repr__(self):
+        return f"<ListingEdit {self.id} {self.status} product={self.product_id}>"

@@ -94,7 +94,8 @@ class ProductDetails:
 def product_details(slug: str, day: date | None = None) -> ProductDetails | None:
     day = day or today()
     product = db.session.scalar(
-        select(Product).where(Product.slug == slug, Product.is_published.is_(True))
+        select(Product).join(Product.producer)
+        .where(Product.slug == slug, Product.is_published.is_(True), Producer.is_published.is_(True))
         .options(selectinload(Product.images),
                  selectinload(Product.producer).selectinload(Producer.area).selectinload(Area.parent),
                  selectinload(Product.producer).selectinload(Producer.craft_village)))
@@ -120,7 +121,7 @@ def related_products(product: Product, day: date | None = None, limit: int = 4) 
 def producer_with_products(slug: str, day: date | None = None):
     """A producer and their certified products; (None, []) when unknown."""
     producer = db.session.scalar(
-        select(Producer).where(Producer.slug == slug)
+        select(Producer).where(Producer.slug == slug, Producer.is_published.is_(True))
         .options(selectinload(Producer.area).selectinload(Area.parent), selectinload(Producer.craft_village),
                  selectinload(Producer.logo)))
     if producer is None:

@@ -44,7 +44,8 @@ def certified_products(day: date | None = None, published_only: bool = True):
     query = select(Product, certification.c.stars).join(
         certification, certification.c.product_id == Product.id)
     if published_only:
-        query = query.where(Product.is_published.is_(True))
+        query = query.where(Product.is_published.is_(True),
+                            Product.producer_id.in_(select(Producer.id).where(Producer.is_published.is_(True))))
     return query, certification
 
 
