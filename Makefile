@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: install install-dev run serve test test-postgres audit bench translations extract-messages clean
+.PHONY: install install-dev vendor run serve test test-postgres audit bench translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,17 @@ node_modules/.installed: package.json package-lock.json
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d storefront/translations
 
-install: $(VENV)/.installed translations
+# Front-end packages the app serves (package.json `dependencies`), copied from node_modules into
+# static/vendor/<package>/ (git-ignored): the app never loads code from a CDN.
+VENDOR_FILES := static/vendor/chart.js/chart.umd.min.js static/vendor/chart.js/chart.umd.min.js.map
+
+static/vendor/chart.js/%: node_modules/.installed
+	mkdir -p $(@D)
+	cp node_modules/chart.js/dist/$* $@
+
+vendor: $(VENDOR_FILES)
+
+install: $(VENV)/.installed translations vendor
 
 install-dev: install $(VENV)/.installed-dev node_modules/.installed
 
@@ -56,4 +66,4 @@ extract-messages: install
 	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) node_modules instance
+	rm -rf $(VENV) node_modules instance static/vendor

@@ -6,6 +6,8 @@ from .navigation import admin_nav, producer_nav  # noqa: F401
 
 
 def init_app(app) -> None:
+    from . import imports as _imports  # noqa: F401  (its pages join the admin blueprint)
+    from . import reports as _reports  # noqa: F401
     from .views import bp as admin
     from .workspace import bp as producer
 

@@ -105,6 +105,7 @@ def _register_blueprints(app):
 
 def _register_commands(app):
     from .accounts.cli import user_cli
+    from .catalog.cli import catalog_cli
     from .demo.cli import demo_cli
     from .notifications.cli import notifications_cli
     from .search.cli import search_cli
@@ -113,6 +114,7 @@ def _register_commands(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(catalog_cli)
 
 
 def _register_request_hooks(app):
