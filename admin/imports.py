@@ -79,7 +79,6 @@ def upload_catalogue_file():
         report = check_rows(read_table(data, current_app.config["IMPORT_MAX_UNPACKED_BYTES"]))
     except ImportFileError as error:
         report = ImportReport(problems=[Problem(None, "", str(error))])
-    db.session.rollback()  # the dry run only read
     if not report.ok:
         return _page(form, report, filename, status=422)
     folder = _upload_dir()
@@ -106,7 +105,6 @@ def import_catalogue_file():
     filename = uploads[token]
     report = check_rows(read_table(path.read_bytes(), current_app.config["IMPORT_MAX_UNPACKED_BYTES"]))
     if not report.ok:  # the catalogue changed since the dry run
-        db.session.rollback()
         return _page(UploadForm(formdata=None), report, filename, status=409)
     try:
         products, certificates = apply_plan(report, filename or "upload")

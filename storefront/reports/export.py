@@ -88,18 +88,20 @@ def to_xlsx(sheets: list[Sheet]) -> bytes:
             for value in row:
                 if isinstance(value, bool):
                     value = _("Yes") if value else _("No")
-                cells.append(neutralise(value))
-            if number == 0:
-                cells = [_bold(WriteOnlyCell(worksheet, value=value), bold) for value in cells]
+                if isinstance(value, date) or number == 0:
+                    cell = WriteOnlyCell(worksheet, value=neutralise(value))
+                    if number == 0:
+                        cell.font = bold
+                    if isinstance(value, date):
+                        cell.number_format = "DD/MM/YYYY"
+                    value = cell
+                else:
+                    value = neutralise(value)
+                cells.append(value)
             worksheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _bold(cell, font):
-    cell.font = font
-    return cell
 
 
 def _sheet_title(title: str) -> str:
