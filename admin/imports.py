@@ -5,7 +5,7 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Response, current_app, flash, redirect, render_template, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -120,8 +120,10 @@ def import_catalogue_file():
     return redirect(url_for("admin.catalogue_files"))
 
 
-@bp.route("/admin/catalogue-files/<any(products, certificates):what>.<any(csv, xlsx):file_format>")
+@bp.route("/admin/catalogue-files/<what>.<file_format>")
 def export_catalogue_file(what, file_format):
+    if what not in ("products", "certificates") or file_format not in CONTENT_TYPES:
+        abort(404)
     day = today()
     sheet = product_sheet(day) if what == "products" else certificate_sheet(day)
     filename = f"ocop-{what}-{day.isoformat()}.{file_format}"

@@ -2,7 +2,7 @@
 products by former district and by group, as of any day, with CSV and XLSX downloads of the same."""
 from datetime import date
 
-from flask import Response, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
@@ -64,8 +64,10 @@ def reports():
     return _render(*_chosen_day())
 
 
-@bp.route("/admin/reports/programme-<any(csv, xlsx):file_format>")
+@bp.route("/admin/reports/programme.<file_format>")
 def reports_export(file_format):
+    if file_format not in CONTENT_TYPES:
+        abort(404)
     form, day = _chosen_day()
     if form.as_of.errors:
         return _render(form, day)

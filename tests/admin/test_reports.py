@@ -125,7 +125,7 @@ def test_a_bad_or_future_day_is_explained_and_the_report_shows_today(app, make_u
 
 def test_the_xlsx_download_holds_the_same_figures(demo_office_client):
     day = today() - timedelta(days=60)
-    response = demo_office_client.get(f"/en/admin/reports/programme-xlsx?as_of={day.isoformat()}")
+    response = demo_office_client.get(f"/en/admin/reports/programme.xlsx?as_of={day.isoformat()}")
     assert response.status_code == 200
     assert response.content_type.startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
     assert f'filename="ocop-programme-{day.isoformat()}.xlsx"' in response.headers["Content-Disposition"]
@@ -142,7 +142,7 @@ def test_the_xlsx_download_holds_the_same_figures(demo_office_client):
 
 
 def test_the_csv_download_is_excel_friendly_and_complete(demo_office_client):
-    response = demo_office_client.get("/en/admin/reports/programme-csv")
+    response = demo_office_client.get("/en/admin/reports/programme.csv")
     assert response.status_code == 200 and response.content_type == "text/csv; charset=utf-8"
     assert response.data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
@@ -154,5 +154,12 @@ def test_the_csv_download_is_excel_friendly_and_complete(demo_office_client):
 
 def test_a_bad_day_in_a_download_gets_the_page_with_its_error(app, make_user, sign_in):
     client = sign_in(make_user(role=Role.ADMIN))
-    response = client.get("/en/admin/reports/programme-csv?as_of=yesterday")
+    response = client.get("/en/admin/reports/programme.csv?as_of=yesterday")
     assert response.status_code == 400 and "Enter a date" in response.get_data(as_text=True)
+
+
+def test_unknown_file_formats_are_not_found(app, make_user, sign_in):
+    client = sign_in(make_user(role=Role.ADMIN))
+    assert client.get("/en/admin/reports/programme.pdf").status_code == 404
+    assert client.get("/en/admin/catalogue-files/users.csv").status_code == 404
+    assert client.get("/en/admin/catalogue-files/products.exe").status_code == 404

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from catalog_files_fixture import sample_producers  # noqa: F401  (a fixture)
+from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,13 @@ from storefront.extensions import db
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "ocop-import-sample.csv"
 HEADER = ",".join(column.header_vi for column in COLUMNS)
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Outside a request the shop speaks Vietnamese; these tests read the English messages."""
+    with force_locale("en"):
+        yield
 
 
 def counts() -> tuple[int, int, int]:
