@@ -332,8 +332,7 @@ class _Checker:
         for number, raw in self.table.rows:
             problems: list[Problem] = []
             values = self._values(number, raw, problems)
-            if not problems:
-                self._plan(number, values, problems)
+            self._plan(number, values, problems)
             self.report.problems.extend(problems)
         return self.report
 
@@ -436,7 +435,10 @@ class _Checker:
         def problem(key, message):
             problems.append(Problem(number, self._header(key), message))
 
-        district = values["district"]
+        # Checked even when other cells of the row have problems, so the report lists them all at once.
+        district = values.get("district")
+        if not isinstance(district, Area) or not values["producer"]:
+            return
         candidates = self.producers.get((district.id, fold(values["producer"])), [])
         if len(candidates) != 1:
             elsewhere = [d for d in self.producer_districts.get(fold(values["producer"]), []) if d != district.id]
@@ -471,13 +473,11 @@ class _Checker:
                     _("Decision %(number)s already certifies this product in the catalogue.",
                       number=values["decision_number"]))
         if product is None:
-            if product_key in self.file_products:
-                pass  # a second certificate for a product an earlier row creates
-            else:
+            if product_key not in self.file_products:  # else an earlier row creates it
                 self.file_products[product_key] = self._new_slug(values["name_vi"], producer)
-            if group_mismatch := self._group_mismatch(product_key, values):
-                problem("group", group_mismatch)
-        elif product.group != int(values["group"]):
+            if values["group"] is not None and (mismatch := self._group_mismatch(product_key, values)):
+                problem("group", mismatch)
+        elif values["group"] is not None and product.group != int(values["group"]):
             problem("group", _("The product is in group %(group)s in the catalogue.", group=product.group))
         self.certificate_numbers.setdefault(certificate_key, number)
         self.decisions.setdefault(decision_key, number)

@@ -35,10 +35,10 @@ def counts() -> tuple[int, int, int]:
                  for model in (Product, Certificate, AuditEntry))
 
 
-def row(name="Mật ong rừng Kim Lộc", producer="HTX Sản xuất và kinh doanh tỏi Kim Lộc", district="Lý Sơn",
+def row(name=None, producer="HTX Sản xuất và kinh doanh tỏi Kim Lộc", district="Lý Sơn",
         group="Thực phẩm", subgroup="Thực phẩm chế biến", stars="3", score="60", number="C-1",
         decision="10/QĐ-UBND", decided="01/09/2026", **extra) -> str:
-    values = {"row_label": "", "name_vi": name, "name_en": "", "producer": producer, "district": district,
+    values = {"row_label": "", "name_vi": f"Mật ong rừng Kim Lộc {number}" if name is None else name, "name_en": "", "producer": producer, "district": district,
               "group": group, "subgroup": subgroup, "stars": stars, "score": score, "certificate_number": number,
               "decision_number": decision, "decision_date": decided, **extra}
     return ",".join(f'"{values.get(column.key, "")}"' for column in COLUMNS)
