@@ -43,11 +43,8 @@ def _import(path: Path, check_only: bool, lang: str) -> None:
             click.echo(f"{path.name}: {where}{column}: {problem.message}", err=True)
         if report.problems:
             db.session.rollback()
-            raise click.ClickException(
-                f"{len(report.problems)} problem(s) in {report.rows_with_problems or 'the'} row(s) of "
-                f"{report.row_count}: nothing was imported.")
-        if not report.plans:
-            raise click.ClickException(f"{path.name} has no rows to import.")
+            rows = f" in {report.rows_with_problems} of {report.row_count} row(s)" if report.rows_with_problems else ""
+            raise click.ClickException(f"{len(report.problems)} problem(s){rows}: nothing was imported.")
         summary = (f"{report.row_count} row(s) checked: {report.new_products} new product(s), "
                    f"{report.new_certificates} certificate(s).")
         if check_only:

@@ -329,6 +329,8 @@ class _Checker:
         return names
 
     def check(self) -> ImportReport:
+        if not self.table.rows:
+            self.report.problems.append(Problem(None, "", _("The file has no rows below its headers.")))
         for number, raw in self.table.rows:
             problems: list[Problem] = []
             values = self._values(number, raw, problems)

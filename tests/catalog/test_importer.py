@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from catalog_files_fixture import sample_producers  # noqa: F401  (a fixture)
 from flask_babel import force_locale
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -162,7 +162,7 @@ def test_the_sample_file_imports_on_the_command_line_with_progress_and_audit(
     assert result.exit_code == 1
     assert "row 2 [Số giấy chứng nhận]: Certificate 101/2026/OCOP-NK of UBND tỉnh Quảng Ngãi is already in the " \
            "catalogue." in result.output
-    assert "8 problem(s) in 4 row(s) of 4: nothing was imported." in result.output
+    assert "8 problem(s) in 4 of 4 row(s): nothing was imported." in result.output
     assert counts() == (4, 4, 8)
 
 
@@ -223,3 +223,29 @@ def test_an_xlsx_list_with_date_and_number_cells_imports_and_renews_an_existing_
     oil = db.session.scalars(select(Product).filter_by(name_vi="Tinh dầu quế Việt Vinh")).one()
     assert oil.certificates[0].number == "=SUM(1)"  # an exported, neutralised cell reads back as written
     assert oil.price == 120_000 and oil.sold_online is False and oil.subgroup == "essential_oils"
+
+
+def test_a_file_with_headers_only_or_a_bad_file_fails_on_the_command_line(app, tmp_path):
+    headers_only = tmp_path / "empty.csv"
+    headers_only.write_text(HEADER + "\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["catalog", "import", str(headers_only), "--dry-run"])
+    assert result.exit_code == 1
+    assert "empty.csv: file: The file has no rows below its headers." in result.output
+    assert "1 problem(s): nothing was imported." in result.output
+    picture = tmp_path / "list.xlsx"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    result = app.test_cli_runner().invoke(args=["catalog", "import", str(picture), "--lang", "vi"])
+    assert result.exit_code == 1 and "Đây không phải tệp CSV hay XLSX." in result.output
+    assert counts() == (0, 0, 0)
+
+
+def test_the_command_line_exports_listings_and_certificates(app, make_product, tmp_path):
+    make_product(name_vi="-Tỏi đen", stars=4)
+    db.session.commit()
+    output = tmp_path / "certificates.xlsx"
+    result = app.test_cli_runner().invoke(args=["catalog", "export", "certificates", "-o", str(output)])
+    assert result.exit_code == 0 and f"Wrote 1 certificates to {output}." in result.output
+    rows = list(load_workbook(output).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:2] == ("STT", "Tên sản phẩm") and rows[1][1] == "'-Tỏi đen" and rows[1][7] == 4
+    result = app.test_cli_runner().invoke(args=["catalog", "export", "products", "--format", "csv", "-o", "-"])
+    assert result.exit_code == 0 and "'-Tỏi đen" in result.output
