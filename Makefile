@@ -24,9 +24,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Front-end packages the site serves (Leaflet and its marker clusters for the map), copied from node_modules
-# into static/vendor/
-# (ignored by git). Only the runtime dependencies are installed when the development tools are absent.
+# Front-end packages the site serves (Leaflet and its marker clusters for the map, Chart.js for the
+# programme report), copied from node_modules into static/vendor/ (ignored by git). Only the runtime dependencies are installed when the development tools are absent.
 VENDOR := static/vendor
 $(VENDOR)/.installed: package.json package-lock.json
 	test node_modules/.installed -nt package-lock.json || npm ci --omit=dev --no-audit --no-fund --loglevel=error
@@ -36,6 +35,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 		node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/*.css \
 		node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/leaflet.markercluster/
+	mkdir -p $(VENDOR)/chart.js
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+		node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js/
 	touch $@
 
 vendor: $(VENDOR)/.installed

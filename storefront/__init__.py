@@ -142,6 +142,7 @@ def _register_buying_globals(app):
 
 def _register_commands(app):
     from .accounts.cli import user_cli
+    from .catalog.cli import catalog_cli
     from .certification.cli import certificates_cli
     from .demo.cli import demo_cli
     from .locator.cli import locator_cli
@@ -156,6 +157,7 @@ def _register_commands(app):
     app.cli.add_command(notifications_cli)
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(catalog_cli)
 
 
 def _register_request_hooks(app):

@@ -66,6 +66,24 @@ class Config:
     LISTING_EDITS_NEED_REVIEW = os.environ.get("LISTING_EDITS_NEED_REVIEW", "1") == "1"
     # Hours a producer account's invitation link (to choose a password) stays valid.
     INVITE_MAX_AGE_HOURS = int(os.environ.get("INVITE_MAX_AGE_HOURS", "72"))
+    # Targets of the province's yearly OCOP plans, by plan year: each is the lowest figure that meets the
+    # target and, for a range ("4 to 6 products rated 4★"), the highest. A year without its own plan is
+    # measured against the latest earlier plan (the report says which). See DOMAIN.md.
+    PLAN_TARGETS = {
+        year: {
+            "new_certified": (70, None),          # products rated 3–5★ for the first time in the year
+            "new_four_star": (4, 6),              # products rated 4★ for the first time in the year
+            "five_star_candidates": (1, 2),       # products nominated for the central 5★ evaluation
+            "modern_channel_share": (50, None),   # % of producers with a certified product in modern channels
+        }
+        for year in (2024, 2025)
+    }
+    # Catalogue files (CSV or XLSX) uploaded for import: largest accepted, and the largest an XLSX may
+    # unpack to (a small file that unpacks to gigabytes is refused before it is read).
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+    # Where uploaded files wait, under unguessable names, between the dry run and the confirmation.
+    IMPORT_DIR = os.environ.get("IMPORT_DIR", str(INSTANCE_DIR / "imports"))
     # The back office's packages, registered by the factory (the storefront never imports them).
     BACK_OFFICE_MODULES = ("admin",)
     # Buying. Delivery costs SHIPPING_FEE đồng, nothing from FREE_SHIPPING_FROM đồng of goods up; pickup is free.

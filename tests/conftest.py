@@ -331,3 +331,34 @@ def buy():
         token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))[1]
         return client.post(f"{lang}/checkout", data={**CHECKOUT_FIELDS, "token": token, **fields})
     return buy
+
+
+DEMO_OFFICE_EMAIL = "office@demo.test"
+
+
+@pytest.fixture(scope="session")
+def demo_office(demo_app):
+    """(email, password, id) of an OCOP office account in the demo database, removed when the session ends."""
+    with demo_app.app_context():
+        user = User(email=DEMO_OFFICE_EMAIL, role=Role.ADMIN, name="Văn phòng OCOP")
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        user_id = user.id
+        db.session.remove()
+    yield DEMO_OFFICE_EMAIL, PASSWORD, user_id
+    with demo_app.app_context():
+        db.session.delete(db.session.get(User, user_id))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def demo_office_client(demo_app, demo_office):
+    """A test client of the demo app, signed in as the OCOP office (through the session, so the sign-in
+    rate limits of the shared demo database are not spent)."""
+    client = demo_app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(demo_office[2])
+        session["_fresh"] = True
+    return client

@@ -1,6 +1,6 @@
 """Producers (chủ thể OCOP), their products, and the products' photos."""
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -122,6 +122,8 @@ class Product(db.Model):
     sold_online: Mapped[bool] = mapped_column(default=False)
     shippable: Mapped[bool] = mapped_column(default=True)
     is_published: Mapped[bool] = mapped_column(default=True)
+    # The day the province nominated the product for the central 5★ evaluation ("potential 5★").
+    five_star_nominated_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
