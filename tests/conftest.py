@@ -1,6 +1,5 @@
 """Fixtures: one app per session, an empty database per test, factories that return callables."""
 import itertools
-import os
 import re
 from datetime import timedelta
 
@@ -21,10 +20,10 @@ from storefront.locator.models import Funding, SalesPoint
 from storefront.pagecache import ContentVersion
 from storefront.search import index as search_index
 
+from shared import CHECKOUT_FIELDS, DATABASE_URL, ON_POSTGRES, PASSWORD
+
 pytest_plugins = ["clock_fixture", "payments.fake_stripe"]
 
-DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-ON_POSTGRES = DATABASE_URL.startswith("postgresql")
 
 
 class FreshRequestClient(FlaskClient):
@@ -180,9 +179,6 @@ def make_sales_point(make_area):
     return make
 
 
-PASSWORD = "mật-khẩu-đủ-dài-1"
-
-
 @pytest.fixture
 def make_user(make_producer):
     """An account; role "producer" gets a producer of its own unless one is given."""
@@ -309,11 +305,6 @@ def _restore_logging(state) -> None:
         logger = logging.getLogger(name)
         logger.disabled = disabled
         logger.setLevel(logger_level)
-
-
-CHECKOUT_FIELDS = {"name": "Nguyễn Thị Lan", "phone": "0912 345 678", "email": "lan@example.vn",
-                   "fulfilment": "delivery", "province": "Quảng Ngãi", "commune": "Phường Cẩm Thành",
-                   "street": "12 Lê Lợi", "payment_method": "cod", "note": ""}
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Products the province nominated for the central 5★ evaluation
 
 Revision ID: e52dd0b30987
-Revises: da081fc31cd7
+Revises: 1120d544e2e8
 Create Date: 2026-11-22 12:36:32.997171
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'e52dd0b30987'
-down_revision = 'da081fc31cd7'
+down_revision = '1120d544e2e8'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ from storefront.accounts.models import Role, User
 from storefront.extensions import db
 from storefront.ratelimit import RateLimitCounter
 
-from conftest import PASSWORD
+from shared import PASSWORD
 
 
 def test_a_customer_signs_in_and_reaches_the_account_page(client, make_user):

@@ -6,7 +6,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from conftest import CHECKOUT_FIELDS, ON_POSTGRES
+from shared import CHECKOUT_FIELDS, ON_POSTGRES
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.orders.models import Order, OrderStatus, OrderTransition

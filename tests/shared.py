@@ -1,0 +1,11 @@
+"""Constants the tests share (sub-folders have conftest files of their own, so they import these from
+here, never from a conftest)."""
+import os
+
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+ON_POSTGRES = DATABASE_URL.startswith("postgresql")
+# Every account made by the `make_user` fixture has this password.
+PASSWORD = "mật-khẩu-đủ-dài-1"
+CHECKOUT_FIELDS = {"name": "Nguyễn Thị Lan", "phone": "0912 345 678", "email": "lan@example.vn",
+                   "fulfilment": "delivery", "province": "Quảng Ngãi", "commune": "Phường Cẩm Thành",
+                   "street": "12 Lê Lợi", "payment_method": "cod", "note": ""}
