@@ -4,14 +4,17 @@ A hit is counted in its own short transaction, so it stands even when the reques
 and rolls back (a wrong password is exactly such a request).
 """
 import random
-import time
+from datetime import datetime
 
 from sqlalchemy import String, delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from .clock import utcnow
 from .extensions import db
+
+_EPOCH = datetime(1970, 1, 1)
 
 # Windows older than this are deleted now and then; no limit here is longer.
 FORGET_AFTER_SECONDS = 24 * 3600
@@ -26,7 +29,7 @@ class RateLimitCounter(db.Model):
 
 def hit(scope: str, key: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt by `key` at `scope`; False once it makes more than `limit` in the window."""
-    now = int(time.time())
+    now = int((utcnow() - _EPOCH).total_seconds())
     window_start = now - now % window_seconds
     table = RateLimitCounter.__table__
     with db.engine.begin() as connection:

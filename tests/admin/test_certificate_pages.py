@@ -222,7 +222,7 @@ def test_a_50_mb_upload_is_refused_plainly_and_nothing_is_stored(app, admin, mak
     response = admin.post(f"/en/admin/certificates/{certificate.id}/document", data=body,
                           content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 413
-    assert "Files of more than 16 MB are refused. Nothing was stored" in response.get_data(as_text=True)
+    assert "files of more than 16 MB are refused. Nothing was saved." in response.get_data(as_text=True)
     assert stored_files(app) == before
     db.session.expire_all()
     assert not certificate.has_decision_document
