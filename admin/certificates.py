@@ -7,8 +7,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Product
-from storefront.certification.forms import PROVINCE_AUTHORITY, DecisionDocumentForm, DecisionForm, RevokeForm
-from storefront.certification.models import Certificate, CertificationLevel
+from storefront.certification.forms import DecisionDocumentForm, DecisionForm, RevokeForm
+from storefront.certification.models import PROVINCE_AUTHORITY, Certificate, CertificationLevel
 from storefront.certification.operations import (DocumentRejected, attach_decision_document, decision_pdf_path,
                                                  issue_certificate, renew_certificate, revoke_certificate,
                                                  upgrade_certificate)
