@@ -3,8 +3,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from storefront.accounts.access import check_role
+from storefront.accounts.models import Role
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Product
 from storefront.certification.forms import DecisionDocumentForm, DecisionForm, RevokeForm
@@ -19,6 +21,7 @@ from storefront.certification.queries import (LIST_FILTERS, certificate_history,
 from storefront.clock import today
 from storefront.errors import DomainError
 from storefront.extensions import db
+from storefront.site.views import handle_http_error
 
 from .navigation import add, admin_nav
 from .views import bp
@@ -40,6 +43,12 @@ def _certificate(certificate_id: int) -> Certificate:
 def too_large(error):
     """A file over the request limit never reaches a form: say so plainly, nothing was stored."""
     db.session.rollback()
+    try:  # the body was refused before the blueprint's guard ran: refuse whoever it is not for, as it would
+        refusal = check_role(Role.ADMIN)
+    except HTTPException as forbidden:
+        return handle_http_error(forbidden)
+    if refusal is not None:
+        return refusal
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return render_template("admin/too_large.html", limit=limit), 413
 
