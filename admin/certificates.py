@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Product
-from storefront.certification.forms import PROVINCE_AUTHORITY, DecisionDocumentForm, DecisionForm, RevokeForm
-from storefront.certification.models import Certificate, CertificationLevel
+from storefront.certification.forms import DecisionDocumentForm, DecisionForm, RevokeForm
+from storefront.certification.models import PROVINCE_AUTHORITY, Certificate, CertificationLevel
 from storefront.certification.operations import (DocumentRejected, attach_decision_document, decision_pdf_path,
                                                  issue_certificate, renew_certificate, revoke_certificate,
                                                  upgrade_certificate)

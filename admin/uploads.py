@@ -2,13 +2,15 @@
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import RequestEntityTooLarge
-
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from storefront.accounts.access import check_role
+from storefront.accounts.models import Role
 from storefront.errors import FieldError
 from storefront.extensions import db
 from storefront.media.models import MediaImage
+from storefront.site.views import handle_http_error
 
 from .views import bp as admin_bp
 from .workspace import bp as producer_bp
@@ -57,16 +59,26 @@ def attach_photo_error(form, error) -> None:
     target.errors = list(target.errors) + [photo_error_message(error)]
 
 
-def refuse_too_large(error):
-    """A request larger than MAX_CONTENT_LENGTH is refused before anything is read, stored or changed."""
-    db.session.rollback()
-    message = _("The file is too large: files of more than %(size)s MB are refused.",
-                size=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
-    return render_template("admin/too_large.html", message=message), 413
+def refusing_too_large(role: Role):
+    def refuse_too_large(error):
+        """A request larger than MAX_CONTENT_LENGTH is refused before anything is read, stored or changed.
+
+        The body is refused before the blueprint's guard runs: refuse whoever the page is not for first."""
+        db.session.rollback()
+        try:
+            refusal = check_role(role)
+        except HTTPException as forbidden:
+            return handle_http_error(forbidden)
+        if refusal is not None:
+            return refusal
+        message = _("The file is too large: files of more than %(size)s MB are refused.",
+                    size=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+        return render_template("admin/too_large.html", message=message), 413
+    return refuse_too_large
 
 
-for _blueprint in (admin_bp, producer_bp):
-    _blueprint.register_error_handler(RequestEntityTooLarge, refuse_too_large)
+admin_bp.register_error_handler(RequestEntityTooLarge, refusing_too_large(Role.ADMIN))
+producer_bp.register_error_handler(RequestEntityTooLarge, refusing_too_large(Role.PRODUCER))
 
 
 def photo_rows(photos: list[dict] | None) -> list[dict]:

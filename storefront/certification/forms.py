@@ -6,10 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..labels import CERTIFICATION_LEVEL_NAMES
-from .models import CertificationLevel
+from .models import PROVINCE_AUTHORITY, CertificationLevel
 from .operations import Decision
-
-PROVINCE_AUTHORITY = "UBND tỉnh Quảng Ngãi"
 
 
 class DecisionForm(FlaskForm):

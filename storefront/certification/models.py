@@ -12,6 +12,7 @@ from ..extensions import db, enum_column
 from ..media.models import MediaImage
 
 VALIDITY_MONTHS = 36
+PROVINCE_AUTHORITY = "UBND tỉnh Quảng Ngãi"
 CERTIFIED_STARS = (3, 4, 5)
 # Lowest score of each star level (Decision 148/QĐ-TTg).
 STAR_THRESHOLDS = ((5, 90), (4, 70), (3, 50), (2, 30), (1, 0))
@@ -100,6 +101,11 @@ class Certificate(db.Model):
     @property
     def has_decision_document(self) -> bool:
         return self.decision_pdf_key is not None or self.decision_image_id is not None
+
+    @property
+    def renewing_authority(self) -> str:
+        """Where the producer applies for re-evaluation: districts stopped certifying on 1 July 2025."""
+        return PROVINCE_AUTHORITY if self.level is CertificationLevel.DISTRICT else self.authority
 
     @property
     def display_code(self) -> str:

@@ -252,11 +252,11 @@ def queue_expiry_notice(certificate: Certificate, threshold: int, day: date | No
         f"Kính gửi {product.producer.name},\n\n"
         f"Giấy chứng nhận OCOP số {certificate.number} ({certificate.stars} sao) của sản phẩm "
         f"“{product.name_vi}” hết hiệu lực ngày {until}, còn {days_left} ngày. Để sản phẩm tiếp tục mang "
-        f"nhãn OCOP, vui lòng nộp hồ sơ đánh giá lại với cơ quan cấp: {certificate.authority}. Sau ngày "
+        f"nhãn OCOP, vui lòng nộp hồ sơ đánh giá lại tại {certificate.renewing_authority}. Sau ngày "
         f"hết hạn, sản phẩm không còn được giới thiệu là sản phẩm OCOP trên trang.\n\n"
         f"Dear {product.producer.name},\n\n"
         f"OCOP certificate {certificate.number} ({certificate.stars} stars) of “{product.name_en or product.name_vi}” "
         f"ends on {until}, in {days_left} days. To keep the OCOP mark, apply for re-evaluation to "
-        f"{certificate.authority}. After that day the product is no longer presented as OCOP in the shop.\n")
+        f"{certificate.renewing_authority}. After that day the product is no longer presented as OCOP in the shop.\n")
     return queue_message("certificate-expiring", ", ".join(addresses), subject, body,
                          dedupe_key=f"certificate-{certificate.id}-expiring-{threshold}")

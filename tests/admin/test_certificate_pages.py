@@ -310,3 +310,16 @@ def test_the_list_filters_by_state_and_text(admin, make_product, make_certificat
     assert "Certificates found: 1" in page and "Tỏi đen" in page
     assert admin.get("/en/admin/certificates/?status=nonsense&page=1").status_code == 200
     assert admin.get("/en/admin/certificates/?page=9").status_code == 404
+
+
+def test_an_oversized_post_from_someone_else_is_refused_as_the_route_would(app, make_user, sign_in, monkeypatch):
+    customer = sign_in(make_user(role=Role.CUSTOMER))
+    # With CSRF on (as in production) the form is read, and refused for its size, before the guard runs.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    body = b"--b\r\nContent-Disposition: form-data; name=\"document\"; filename=\"x.pdf\"\r\n\r\n" \
+        + b"x" * (17 * 1024 * 1024) + b"\r\n--b--\r\n"
+    anonymous = app.test_client().post("/admin/certificates/1/document", data=body,
+                                       content_type="multipart/form-data; boundary=b")
+    assert anonymous.status_code == 302 and "/sign-in" in anonymous.location
+    response = customer.post("/admin/certificates/1/document", data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 403

@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import select
 
 from storefront.accounts.models import Role
+from storefront.certification.models import CertificationLevel
 from storefront.certification.operations import revoke_certificate
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
@@ -84,3 +85,16 @@ def test_a_producer_without_its_own_address_is_written_to_through_its_accounts(
     [message] = outbox()
     assert message.recipient == "chu@coso.example"
     assert message.dedupe_key == f"certificate-{certificate.id}-expiring-30"
+
+
+def test_a_district_certificate_is_renewed_at_the_province(app, travel_to, make_producer, make_product,
+                                                           make_certificate):
+    """Districts stopped certifying on 1 July 2025: the notice sends the producer to the province."""
+    travel_to(DAY)
+    producer = make_producer(email="coso@example.vn")
+    certificate = make_certificate(make_product(stars=None, producer=producer), decision_date=date(2023, 12, 10))
+    certificate.level, certificate.authority = CertificationLevel.DISTRICT, "UBND huyện Lý Sơn"
+    notify(app)
+    [message] = outbox()
+    assert "hồ sơ đánh giá lại tại UBND tỉnh Quảng Ngãi" in message.body
+    assert "re-evaluation to UBND tỉnh Quảng Ngãi" in message.body
