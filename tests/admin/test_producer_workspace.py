@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront.audit.models import AuditEntry
-from storefront.catalog.models import EditStatus, ListingEdit, Product
+from storefront.catalog.models import EditStatus, ListingEdit
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 
