@@ -39,6 +39,9 @@ def upgrade():
     with op.batch_alter_table('listing_edit', schema=None) as batch_op:
         batch_op.create_index('ix_listing_edit_product_status', ['product_id', 'status'], unique=False)
         batch_op.create_index('ix_listing_edit_status_created_at', ['status', 'created_at'], unique=False)
+        batch_op.create_index('uq_listing_edit_pending_product', ['product_id'], unique=True,
+                              sqlite_where=sa.text("status = 'pending'"),
+                              postgresql_where=sa.text("status = 'pending'"))
 
     with op.batch_alter_table('producer', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_published', sa.Boolean(), server_default=sa.true(), nullable=False))
@@ -62,6 +65,7 @@ def downgrade():
         batch_op.drop_column('is_published')
 
     with op.batch_alter_table('listing_edit', schema=None) as batch_op:
+        batch_op.drop_index('uq_listing_edit_pending_product')
         batch_op.drop_index('ix_listing_edit_status_created_at')
         batch_op.drop_index('ix_listing_edit_product_status')
 

@@ -2,7 +2,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
@@ -178,6 +178,9 @@ class ListingEdit(db.Model):
     __table_args__ = (
         Index("ix_listing_edit_status_created_at", "status", "created_at"),
         Index("ix_listing_edit_product_status", "product_id", "status"),
+        # At most one pending edit per product, even when two requests race to propose one.
+        Index("uq_listing_edit_pending_product", "product_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

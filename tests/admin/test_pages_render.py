@@ -1,10 +1,9 @@
 """Every back-office page of the listings answers, in both languages, with the data it lists."""
 import pytest
 
-from storefront.catalog.models import ProductGroup
 from storefront.extensions import db
 
-from backoffice import admin_client, jpeg, producer_client  # noqa: F401  (fixtures)
+from backoffice import admin_client  # noqa: F401  (fixture)
 
 
 @pytest.mark.parametrize("lang", ["", "/en"])

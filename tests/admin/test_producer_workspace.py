@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storefront.audit.models import AuditEntry
-from storefront.catalog.models import EditStatus, ListingEdit, Product
+from storefront.catalog.models import EditStatus, ListingEdit
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 
@@ -250,3 +250,11 @@ def test_every_producer_product_route_is_checked_for_ownership(app):
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     covered = {(method, re.sub(r"\{\w+\}", "x", path)) for method, path, _ in PRODUCER_ROUTES}
     assert routes == covered
+
+
+def test_an_empty_optional_text_is_no_change_to_review(garlic, producer_client):
+    garlic.summary_en, garlic.unit_en = "", None
+    db.session.commit()
+    producer = producer_client(garlic.producer)
+    producer.post(f"/producer/products/{garlic.id}/text", data=text_of(garlic, summary_en="", unit_en=""))
+    assert db.session.scalar(select(func.count()).select_from(ListingEdit)) == 0

@@ -9,7 +9,7 @@ from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.search import index
 
-from backoffice import admin_client, jpeg, producer_client  # noqa: F401  (fixtures)
+from backoffice import admin_client  # noqa: F401  (fixture)
 
 
 def product_form(owner, **changes):
