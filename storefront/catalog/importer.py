@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from ..areas.models import Area, AreaLevel
@@ -240,8 +241,6 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged workbook
@@ -438,6 +437,17 @@ class _Checker:
             problems.append(Problem(number, self._header(key), message))
 
         # Checked even when other cells of the row have problems, so the report lists them all at once.
+        authority = values["authority"] or PROVINCE_AUTHORITY
+        if values["certificate_number"]:
+            certificate_key = (fold(authority), fold(values["certificate_number"]))
+            if certificate_key in self.certificate_numbers:
+                earlier = self.certificate_numbers[certificate_key]
+                problem("certificate_number",
+                        _("Certificate %(number)s of %(authority)s is already in row %(row)s.",
+                          number=values["certificate_number"], authority=authority, row=earlier) if earlier else
+                        _("Certificate %(number)s of %(authority)s is already in the catalogue.",
+                          number=values["certificate_number"], authority=authority))
+            self.certificate_numbers.setdefault(certificate_key, number)
         district = values.get("district")
         if not isinstance(district, Area) or not values["producer"]:
             return
@@ -458,14 +468,6 @@ class _Checker:
         product_key = (producer.id, fold(values["name_vi"]))
         product = self.products.get(product_key)
 
-        certificate_key = (fold(values["authority"]), fold(values["certificate_number"]))
-        if certificate_key in self.certificate_numbers:
-            earlier = self.certificate_numbers[certificate_key]
-            problem("certificate_number", _("Certificate %(number)s of %(authority)s is already in row %(row)s.",
-                                            number=values["certificate_number"], authority=values["authority"],
-                                            row=earlier) if earlier else
-                    _("Certificate %(number)s of %(authority)s is already in the catalogue.",
-                      number=values["certificate_number"], authority=values["authority"]))
         decision_key = (fold(values["authority"]), fold(values["decision_number"]),
                         product.id if product else product_key)
         if decision_key in self.decisions:
@@ -481,7 +483,6 @@ class _Checker:
                 problem("group", mismatch)
         elif values["group"] is not None and product.group != int(values["group"]):
             problem("group", _("The product is in group %(group)s in the catalogue.", group=product.group))
-        self.certificate_numbers.setdefault(certificate_key, number)
         self.decisions.setdefault(decision_key, number)
         if not problems:
             values["slug"] = None if product else self.file_products[product_key]
