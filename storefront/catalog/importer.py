@@ -13,6 +13,7 @@ must already exist: a name the catalogue does not know is a problem to fix, neve
 The columns are described in README.md ("Importing the OCOP product list").
 """
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -23,20 +24,24 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from ..areas.models import Area, AreaLevel
-from ..audit.operations import record
+from ..audit.operations import pending_changes, record
 from ..certification.models import (CERTIFIED_STARS, Certificate, CertificationLevel, default_valid_until,
                                     stars_for_score)
 from ..clock import today
 from ..errors import DomainError
 from ..extensions import db
 from ..labels import SUBGROUP_NAMES
-from ..text import fold, nfc, slugify
+from ..text import fold as _fold_text
+from ..text import nfc, slugify
 from .models import SUBGROUPS, Producer, Product, ProductGroup
 
 PROVINCE_AUTHORITY = "UBND tỉnh Quảng Ngãi"
+# The same districts, groups and producers come back on every row: fold each text once.
+fold = functools.lru_cache(maxsize=50_000)(_fold_text)
 MAX_ROWS = 20_000
 MAX_ZIP_MEMBERS = 200
 MAX_ZIP_RATIO = 200  # an XLSX compresses text well, but not 200 times over
@@ -240,8 +245,6 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
 
 
 def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged workbook
@@ -438,6 +441,17 @@ class _Checker:
             problems.append(Problem(number, self._header(key), message))
 
         # Checked even when other cells of the row have problems, so the report lists them all at once.
+        authority = values["authority"] or PROVINCE_AUTHORITY
+        if values["certificate_number"]:
+            certificate_key = (fold(authority), fold(values["certificate_number"]))
+            if certificate_key in self.certificate_numbers:
+                earlier = self.certificate_numbers[certificate_key]
+                problem("certificate_number",
+                        _("Certificate %(number)s of %(authority)s is already in row %(row)s.",
+                          number=values["certificate_number"], authority=authority, row=earlier) if earlier else
+                        _("Certificate %(number)s of %(authority)s is already in the catalogue.",
+                          number=values["certificate_number"], authority=authority))
+            self.certificate_numbers.setdefault(certificate_key, number)
         district = values.get("district")
         if not isinstance(district, Area) or not values["producer"]:
             return
@@ -458,14 +472,6 @@ class _Checker:
         product_key = (producer.id, fold(values["name_vi"]))
         product = self.products.get(product_key)
 
-        certificate_key = (fold(values["authority"]), fold(values["certificate_number"]))
-        if certificate_key in self.certificate_numbers:
-            earlier = self.certificate_numbers[certificate_key]
-            problem("certificate_number", _("Certificate %(number)s of %(authority)s is already in row %(row)s.",
-                                            number=values["certificate_number"], authority=values["authority"],
-                                            row=earlier) if earlier else
-                    _("Certificate %(number)s of %(authority)s is already in the catalogue.",
-                      number=values["certificate_number"], authority=values["authority"]))
         decision_key = (fold(values["authority"]), fold(values["decision_number"]),
                         product.id if product else product_key)
         if decision_key in self.decisions:
@@ -481,7 +487,6 @@ class _Checker:
                 problem("group", mismatch)
         elif values["group"] is not None and product.group != int(values["group"]):
             problem("group", _("The product is in group %(group)s in the catalogue.", group=product.group))
-        self.certificate_numbers.setdefault(certificate_key, number)
         self.decisions.setdefault(decision_key, number)
         if not problems:
             values["slug"] = None if product else self.file_products[product_key]
@@ -602,7 +607,9 @@ def apply_plan(report: ImportReport, source: str, advance: Callable[[int], None]
     if not report.ok:
         raise DomainError(_("The file has problems: nothing was imported."))
     created: dict[tuple, Product] = {}
-    products = certificates = 0
+    # Audit entries are written after one flush for the whole file (a flush per new object, to learn
+    # its id, made a long list crawl); their changes are taken before it, as record() needs.
+    entries: list[tuple[str, object, dict, str]] = []
     for plan in report.plans:
         values = plan.values
         note = _("Imported from %(file)s, row %(row)s", file=source, row=plan.row)
@@ -616,9 +623,8 @@ def apply_plan(report: ImportReport, source: str, advance: Callable[[int], None]
                 shippable=not group.is_visited_not_shipped, is_published=True,
                 five_star_nominated_on=values["nominated"])
             db.session.add(product)
-            record("product.import", product, note=note)
+            entries.append(("product.import", product, pending_changes(product), note))
             created[plan.product_key] = product
-            products += 1
         elif values["nominated"] and product.five_star_nominated_on != values["nominated"]:
             product.five_star_nominated_on = values["nominated"]
             record("product.import", product, note=note)
@@ -628,8 +634,13 @@ def apply_plan(report: ImportReport, source: str, advance: Callable[[int], None]
             authority=values["authority"], level=values["level"], valid_from=values["decision_date"],
             valid_until=values["valid_until"])
         db.session.add(certificate)
-        record("certificate.import", certificate, note=note)
-        certificates += 1
+        entries.append(("certificate.import", certificate, pending_changes(certificate), note))
         advance(1)
     db.session.flush()
-    return products, certificates
+    for action, obj, changes, note in entries:
+        for key in ("producer_id", "product_id"):  # set by the flush from the relationships
+            if getattr(obj, key, None) is not None:
+                changes[key] = [None, getattr(obj, key)]
+        record(action, obj, changes=changes, note=note)
+    db.session.flush()
+    return len(created), sum(action == "certificate.import" for action, *_rest in entries)

@@ -12,6 +12,9 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -75,10 +78,6 @@ def to_csv(sheets: list[Sheet]) -> bytes:
 
 
 def to_xlsx(sheets: list[Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for sheet in sheets:

@@ -67,6 +67,7 @@ def test_the_dry_run_reports_every_mistake_with_its_row_and_writes_nothing(
              row(decided="01/01/2027", number="C-13"),                             # 13 in the future
              row(stars="ba", number="C-14", price="mười nghìn"),                   # 14 not numbers
              row(producer="HTX Dệt thổ cẩm An Đạt", number="C-15"),                # 15 producer of another district
+             row(district="Ba Tư", number="c-old"),                                # 16 two problems in one row
              ]
     report = dry_run("\n".join(lines).encode("utf-8"))
     found = {(problem.row, problem.column) for problem in report.problems}
@@ -74,7 +75,7 @@ def test_the_dry_run_reports_every_mistake_with_its_row_and_writes_nothing(
         (2, "Chủ thể"), (3, "Số sao"), (4, "Điểm"), (5, "Ngày quyết định"), (6, "Nhóm sản phẩm"),
         (7, "Huyện cũ"), (9, "Số giấy chứng nhận"), (9, "Số quyết định"), (10, "Số giấy chứng nhận"),
         (11, "Tên sản phẩm"), (12, "Phân nhóm"), (13, "Ngày quyết định"), (14, "Số sao"), (14, "Giá (đồng)"),
-        (15, "Chủ thể")}
+        (15, "Chủ thể"), (16, "Huyện cũ"), (16, "Số giấy chứng nhận")}
     messages = {(problem.row, problem.column): problem.message for problem in report.problems}
     assert "Unknown producer “HTX Không Có Thật”" in messages[2, "Chủ thể"]
     assert messages[4, "Điểm"] == "A score of 65 gives 3 stars, not 4."
@@ -82,7 +83,7 @@ def test_the_dry_run_reports_every_mistake_with_its_row_and_writes_nothing(
     assert "already in the catalogue" in messages[10, "Số giấy chứng nhận"]
     assert "not a producer of Ba Tơ" not in messages[15, "Chủ thể"]
     assert "not a producer of Lý Sơn" in messages[15, "Chủ thể"]
-    assert not report.ok and report.row_count == 14 and report.rows_with_problems == 13
+    assert not report.ok and report.row_count == 15 and report.rows_with_problems == 14
     with pytest.raises(Exception, match="nothing was imported"):
         apply_plan(report, "mistakes.csv")
     db.session.rollback()
