@@ -19,14 +19,18 @@ class Matcher:
         self.folded = set(words)
         self.stems = set(terms(ENGLISH, query))
         self.prefix = words[-1] if words and (len(words[-1]) >= 2 or len(words) > 1) else None
+        self._known: dict[str, bool] = {}  # the texts of a page share most of their words
 
     def __bool__(self):
         return bool(self.folded)
 
     def matches(self, word: str) -> bool:
-        folded = _folded(word)
-        return folded in self.folded or bool(self.prefix and folded.startswith(self.prefix)) \
-            or _stem(word) in self.stems
+        known = self._known.get(word)
+        if known is None:
+            folded = _folded(word)
+            known = self._known[word] = folded in self.folded or bool(
+                self.prefix and folded.startswith(self.prefix)) or _stem(word) in self.stems
+        return known
 
 
 @lru_cache(maxsize=20_000)
