@@ -171,7 +171,13 @@ def stub_tile_server():
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Tiles)
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request, client_address):
+            pass  # Chromium drops tile requests of a page it has left: nothing to report
+
+    server = Server(("127.0.0.1", free_port()), Tiles)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -67,6 +67,7 @@
 
   function showMap(box, L) {
     var fallback = box.querySelector(".map__fallback");
+    if (fallback) fallback.remove();
     var map = L.map(box, {scrollWheelZoom: false, zoomControl: true});
     box.setAttribute("aria-label", box.dataset.labelMap);
     var tiles = L.tileLayer(box.dataset.tileUrl, {maxZoom: 18, attribution: box.dataset.attribution});
@@ -87,7 +88,6 @@
         return response.json();
       })
       .then(function (collection) {
-        if (fallback) fallback.remove();
         collection.features.forEach(function (feature) {
           var properties = feature.properties;
           var at = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];

@@ -3,6 +3,7 @@
 One browser and one server for the session, one browser context per test. Without /usr/bin/chromium
 or node_modules/axe-core these tests are skipped, unless REQUIRE_BROWSER=1 (CI) makes that an error.
 """
+import base64
 import os
 import re
 import threading
@@ -34,6 +35,11 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(`${event.effectiveDirective} refused ${event.blockedURI || "inline code"} at ${where}`);
 });
 """
+
+# A 1×1 PNG for every map tile: browser tests never reach OpenStreetMap's tile servers (the configured
+# MAP_TILE_URL); a test that wants failing tiles routes them itself.
+TILE_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==")
+TILE_URLS = re.compile(r"^https://tile\.openstreetmap\.org/")
 
 AXE_RUN = """async () => {
   const results = await axe.run(document, {resultTypes: ["violations"]});
@@ -132,6 +138,7 @@ def open_page(browser, live_server):
         context = browser.new_context(base_url=live_server, **DEVICES[device], **options)
         context.set_default_timeout(10_000)
         context.add_init_script(RECORD_CSP_VIOLATIONS)
+        context.route(TILE_URLS, lambda route: route.fulfill(body=TILE_PNG, content_type="image/png"))
         contexts.append(context)
         page = context.new_page()
         page.log = BrowserLog(live_server)

@@ -1,6 +1,5 @@
 """The locator in a real browser, as a tourist's phone uses it: "near me" with a granted (or refused)
 position, the map and its markers, tiles that fail, and every locator page through axe."""
-import base64
 import re
 
 import pytest
@@ -12,14 +11,9 @@ from storefront.locator.models import Destination, SalesPoint, SalesPointStock
 
 pytestmark = pytest.mark.e2e
 
-# A 1×1 PNG: the tests never reach OpenStreetMap's tile servers.
-TILE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==")
+# The configured tile host; open_page (conftest) answers it with a stub tile unless a test routes it.
 TILES = re.compile(r"^https://tile\.openstreetmap\.org/")
 LY_SON_PORT = {"latitude": 15.3790, "longitude": 109.1210}
-
-
-def serve_tiles(page):
-    page.route(TILES, lambda route: route.fulfill(body=TILE, content_type="image/png"))
 
 
 # Places on the map: single pins, plus the numbers on the bubbles that group nearby ones.
@@ -48,7 +42,6 @@ def demo_places(demo_app):
 def test_near_me_puts_the_nearest_point_first_and_the_map_shows_every_place(open_page, check_page, demo_places,
                                                                             device):
     page = open_page(device, geolocation=LY_SON_PORT, permissions=["geolocation"])
-    serve_tiles(page)
     page.goto("/sales-points")
     page.get_by_role("button", name="Gần tôi").click()
     page.wait_for_url(re.compile(r"lat=15\.379"))
@@ -69,7 +62,6 @@ def test_near_me_puts_the_nearest_point_first_and_the_map_shows_every_place(open
 
 def test_a_refused_position_says_what_to_do_instead(open_page, check_page):
     page = open_page("phone")  # no geolocation permission: the browser refuses
-    serve_tiles(page)
     page.goto("/en/sales-points")
     page.get_by_role("button", name="Near me").click()
     expect(page.locator("#near-me-status")).to_contain_text("You did not allow this site to know your position")
@@ -101,7 +93,6 @@ def test_without_javascript_a_typed_place_sorts_the_list(open_page):
 
 def test_a_visit_request_from_a_phone(open_page, demo_places):
     page = open_page("phone")
-    serve_tiles(page)
     page.goto(f"/en/products/{demo_places['destination']}")
     page.get_by_role("link", name="Request a visit").click()
     page.get_by_label("Your name").fill("Lê Văn An")
@@ -130,7 +121,6 @@ VARIANTS = [("vi", "phone"), ("en", "phone"), ("vi", "desktop")]
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_locator_pages_are_accessible(open_page, check_page, demo_places, kind, lang, device):
     page = open_page(device)
-    serve_tiles(page)
     path = PAGES[kind].format(**demo_places)
     page.goto(path if lang == "vi" else "/en" + path)
     if page.locator("#map").count():
