@@ -231,7 +231,7 @@ def expire_order(order: Order, due_now: bool = False) -> bool:
     if not due_now and (order.expires_at is None or order.expires_at > utcnow()):
         return False
     try:
-        _move(order, S.EXPIRED, actor_label="system", note="not paid in time")
+        _move(order, S.EXPIRED, actor_label="system")
     except workflow.TransitionRefused:
         return False
     notices.status_changed(order)
