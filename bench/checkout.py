@@ -15,7 +15,7 @@ What it does
            baseline   GET /healthz/live (first and last)
            catalogue  GET /products (the catalogue page, with its facets)
            checkout   each buyer, in a loop: POST /cart/add (a random pool product, and the hot one every
-                      fifth order), then POST /checkout with the whole form (cash on delivery, home
+                      second order), then POST /checkout with the whole form (cash on delivery, home
                       delivery, its own idempotency token), as a shopper on a phone would; a 303 to
                       /orders/… is an order placed; a 409 is a refusal (sold out): the buyer empties its
                       cart and goes on.
@@ -52,7 +52,7 @@ from .server import ROOT, free_port, gunicorn_server, stop_on_signals
 OUT_DIR = ROOT / "bench" / "out" / "checkout"
 POOL = 200
 PLENTY = 1_000_000
-HOT_EVERY = 5
+HOT_EVERY = 2
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM = {"name": "Nguyễn Thị Lan", "phone": "0912 345 678", "email": "lan@example.vn", "fulfilment": "delivery",
         "province": "Quảng Ngãi", "commune": "Phường Cẩm Thành", "street": "12 Lê Lợi", "payment_method": "cod",
@@ -265,8 +265,8 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description="Orders per second through the checkout (see the docstring).")
     parser.add_argument("--duration", type=float, default=20, help="seconds of load per measurement (default 20)")
     parser.add_argument("--buyers", type=int, default=50, help="concurrent buyers and clients (default 50)")
-    parser.add_argument("--hot-stock", type=int, default=300,
-                        help="units of the contended product (default 300: it sells out during the run)")
+    parser.add_argument("--hot-stock", type=int, default=40,
+                        help="units of the contended product (default 40: it sells out during the run)")
     parser.add_argument("--reuse", action="store_true", help="reuse the benchmark database if it exists")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)

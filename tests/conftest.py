@@ -308,6 +308,12 @@ def _restore_logging(state) -> None:
 
 
 @pytest.fixture
+def checkout_fields() -> dict:
+    """What a shopper types in the checkout form (cash on delivery, home delivery)."""
+    return dict(CHECKOUT_FIELDS)
+
+
+@pytest.fixture
 def buy():
     """buy(client, {product: quantity}, **fields) puts the products in `client`'s cart and submits the
     checkout form as a shopper would (the form's own token); returns the checkout response."""

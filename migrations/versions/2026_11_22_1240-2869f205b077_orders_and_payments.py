@@ -61,16 +61,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_customer_order_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_customer_order_user_id'), ['user_id'], unique=False)
 
-    op.create_table('sales_point_product',
-    sa.Column('sales_point_id', sa.Integer(), nullable=False),
-    sa.Column('product_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['product_id'], ['product.id'], name=op.f('fk_sales_point_product_product_id_product'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['sales_point_id'], ['sales_point.id'], name=op.f('fk_sales_point_product_sales_point_id_sales_point'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('sales_point_id', 'product_id', name=op.f('pk_sales_point_product'))
-    )
-    with op.batch_alter_table('sales_point_product', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sales_point_product_product_id'), ['product_id'], unique=False)
-
     op.create_table('order_line',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -176,10 +166,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_order_line_order_id'))
 
     op.drop_table('order_line')
-    with op.batch_alter_table('sales_point_product', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_sales_point_product_product_id'))
-
-    op.drop_table('sales_point_product')
     with op.batch_alter_table('customer_order', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_customer_order_user_id'))
         batch_op.drop_index(batch_op.f('ix_customer_order_status'))

@@ -144,12 +144,3 @@ class OrderTransition(db.Model):
 
     order: Mapped[Order] = relationship(back_populates="transitions")
     actor: Mapped[User | None] = relationship()
-
-
-class SalesPointProduct(db.Model):
-    """A product a sales point keeps on its shelves, so an order of it can be picked up there."""
-
-    sales_point_id: Mapped[int] = mapped_column(ForeignKey("sales_point.id", ondelete="CASCADE"),
-                                                primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), primary_key=True,
-                                            index=True)

@@ -23,8 +23,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..locator.models import SalesPoint
 from . import notices, workflow
-from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod,
-                     SalesPointProduct)
+from ..locator.models import SalesPointStock
+from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod)
 from .phone import normalize_phone
 from .pricing import shipping_fee
 from .queries import due_unpaid_orders, pickup_points_for
@@ -231,7 +231,7 @@ def expire_order(order: Order, due_now: bool = False) -> bool:
     if not due_now and (order.expires_at is None or order.expires_at > utcnow()):
         return False
     try:
-        _move(order, S.EXPIRED, actor_label="system", note="not paid in time")
+        _move(order, S.EXPIRED, actor_label="system")
     except workflow.TransitionRefused:
         return False
     notices.status_changed(order)
@@ -322,8 +322,8 @@ def assort_sales_points_by_district() -> int:
         .where(SalesPoint.is_published.is_(True), Product.sold_online.is_(True), Product.shippable.is_(True),
                func.coalesce(point_area.parent_id, point_area.id) == func.coalesce(producer_area.parent_id,
                                                                                    producer_area.id))).all()
-    known = set(db.session.execute(select(SalesPointProduct.sales_point_id, SalesPointProduct.product_id)).all())
-    added = [SalesPointProduct(sales_point_id=point, product_id=product) for point, product in pairs
+    known = set(db.session.execute(select(SalesPointStock.sales_point_id, SalesPointStock.product_id)).all())
+    added = [SalesPointStock(sales_point_id=point, product_id=product) for point, product in pairs
              if (point, product) not in known]
     db.session.add_all(added)
     return len(added)

@@ -9,7 +9,8 @@ from ..catalog.models import Product
 from ..clock import LOCAL_TZ, utcnow
 from ..extensions import db
 from ..locator.models import SalesPoint
-from .models import Order, OrderLine, OrderStatus, PaymentMethod, SalesPointProduct
+from ..locator.models import SalesPointStock
+from .models import Order, OrderLine, OrderStatus, PaymentMethod
 from .phone import normalize_phone
 
 ORDERS_PER_PAGE = 30
@@ -39,16 +40,17 @@ def orders_of_user(user_id: int, limit: int = 50) -> list[Order]:
 
 
 def pickup_points_for(product_ids) -> list[SalesPoint]:
-    """Published sales points that keep every one of these products."""
+    """Published sales points that keep every one of these products (and have not said they ran out)."""
     product_ids = set(product_ids)
     if not product_ids:
         return []
     return list(db.session.scalars(
         select(SalesPoint)
-        .join(SalesPointProduct, SalesPointProduct.sales_point_id == SalesPoint.id)
-        .where(SalesPoint.is_published.is_(True), SalesPointProduct.product_id.in_(product_ids))
+        .join(SalesPointStock, SalesPointStock.sales_point_id == SalesPoint.id)
+        .where(SalesPoint.is_published.is_(True), SalesPointStock.product_id.in_(product_ids),
+               or_(SalesPointStock.quantity.is_(None), SalesPointStock.quantity > 0))
         .group_by(SalesPoint.id)
-        .having(func.count(SalesPointProduct.product_id) == len(product_ids))
+        .having(func.count(SalesPointStock.product_id) == len(product_ids))
         .order_by(SalesPoint.name_vi)))
 
 
@@ -117,5 +119,5 @@ def producer_lines(producer_id: int, open_only: bool = False, limit: int = 200) 
 
 def products_stocked_at(sales_point_id: int) -> list[Product]:
     return list(db.session.scalars(
-        select(Product).join(SalesPointProduct, SalesPointProduct.product_id == Product.id)
-        .where(SalesPointProduct.sales_point_id == sales_point_id).order_by(Product.name_vi)))
+        select(Product).join(SalesPointStock, SalesPointStock.product_id == Product.id)
+        .where(SalesPointStock.sales_point_id == sales_point_id).order_by(Product.name_vi)))

@@ -57,7 +57,7 @@ def cancel(number):
         flash(_("This order can no longer be cancelled here. Please contact us."), "error")
         return redirect(url_for("orders.order_page", number=order.number), 303)
     try:
-        payments.cancel(order, actor_label="shopper", note="cancelled by the shopper")
+        payments.cancel(order, actor_label="shopper")
     except DomainError as error:
         flash(str(error), "error")
         return redirect(url_for("orders.order_page", number=order.number), 303)

@@ -51,7 +51,7 @@ def confirm_transfer(order: Order, actor, note: str = "") -> None:
     """The office saw the VietQR transfer arrive in the account: the order is paid."""
     if order.payment_method is not PaymentMethod.VIETQR:
         raise DomainError(_l("Only an order paid by bank transfer is confirmed this way."))
-    orders.mark_paid(order, actor=actor, note=note or "transfer received")
+    orders.mark_paid(order, actor=actor, note=note)
     db.session.add(PaymentTransaction(
         order=order, method=order.payment_method, kind=TransactionKind.CHARGE, status=TransactionStatus.SUCCEEDED,
         amount=order.total, provider_reference=None, actor_label=_actor_label(actor), note=note[:500]))
@@ -250,7 +250,7 @@ def _charge_refunded(charge: dict):
     if refunded < paid.amount:
         return EventOutcome.APPLIED, f"partial refund of {refunded}", order
     if workflow.can_move(order, S.REFUNDED):
-        orders.mark_refunded(order, actor_label="stripe", note="refunded through Stripe")
+        orders.mark_refunded(order, actor_label="stripe")
         return EventOutcome.APPLIED, "refunded", order
     return EventOutcome.APPLIED, f"refund confirmed, order {order.status.value}", order
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from storefront.catalog.models import Product
 from storefront.extensions import db
-from storefront.orders.models import Order, OrderStatus, SalesPointProduct
+from storefront.locator.models import SalesPointStock
+from storefront.orders.models import Order, OrderStatus
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def a_product_to_buy(offset: int = 0) -> tuple[str, int, int]:
     """(slug, product id, stock) of a product sold online, well in stock, that a sales point keeps."""
     product = db.session.scalars(
-        select(Product).join(SalesPointProduct, SalesPointProduct.product_id == Product.id)
+        select(Product).join(SalesPointStock, SalesPointStock.product_id == Product.id)
         .where(Product.sold_online.is_(True), Product.stock > 20, Product.price.isnot(None))
         .order_by(Product.id).offset(offset).limit(1)).first()
     assert product is not None, "the demo needs a product sold online that a sales point keeps"

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
-from storefront.orders.models import Order, OrderStatus, SalesPointProduct
+from storefront.locator.models import SalesPointStock
+from storefront.orders.models import Order, OrderStatus
 
 ADDRESS = {"name": "Nguyễn Thị Lan", "phone": "0912 345 678", "email": "lan@example.vn",
            "fulfilment": "delivery", "province": "Quảng Ngãi", "commune": "Phường Cẩm Thành",
@@ -157,9 +158,9 @@ def test_delivery_needs_an_address(client, make_buyable):
 def test_pickup_only_at_a_sales_point_that_keeps_everything(client, make_buyable, make_sales_point):
     garlic, salt = make_buyable(stock=4), make_buyable(stock=4)
     both, garlic_only = make_sales_point(name_vi="Điểm OCOP Cẩm Thành"), make_sales_point(name_vi="Điểm Sa Huỳnh")
-    db.session.add_all([SalesPointProduct(sales_point_id=both.id, product_id=garlic.id),
-                        SalesPointProduct(sales_point_id=both.id, product_id=salt.id),
-                        SalesPointProduct(sales_point_id=garlic_only.id, product_id=garlic.id)])
+    db.session.add_all([SalesPointStock(sales_point_id=both.id, product_id=garlic.id),
+                        SalesPointStock(sales_point_id=both.id, product_id=salt.id),
+                        SalesPointStock(sales_point_id=garlic_only.id, product_id=garlic.id)])
     db.session.commit()
     add(client, garlic)
     add(client, salt)

@@ -6,7 +6,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from shared import CHECKOUT_FIELDS, ON_POSTGRES
+from shared import ON_POSTGRES
 from storefront.catalog.models import Product
 from storefront.extensions import db
 from storefront.orders.models import Order, OrderStatus, OrderTransition
@@ -38,7 +38,7 @@ def all_at_once(calls):
     return results
 
 
-def test_a_hundred_buyers_for_the_last_ten_units(app, make_buyable):
+def test_a_hundred_buyers_for_the_last_ten_units(app, make_buyable, checkout_fields):
     product = make_buyable(stock=10, price=50_000)
     db.session.commit()
     product_id = product.id
@@ -52,7 +52,7 @@ def test_a_hundred_buyers_for_the_last_ten_units(app, make_buyable):
     db.session.remove()  # the test's own connection goes back to the pool
 
     results = all_at_once([
-        (lambda s=shopper, t=token: s.post("/checkout", data={**CHECKOUT_FIELDS, "token": t}).status_code)
+        (lambda s=shopper, t=token: s.post("/checkout", data={**checkout_fields, "token": t}).status_code)
         for shopper, token in shoppers])
 
     assert sorted(set(map(str, results))) == ["303", "409"], results
@@ -62,7 +62,7 @@ def test_a_hundred_buyers_for_the_last_ten_units(app, make_buyable):
     assert db.session.scalar(select(func.min(Product.stock))) >= 0
 
 
-def test_a_double_click_at_the_same_moment_makes_one_order(app, make_buyable):
+def test_a_double_click_at_the_same_moment_makes_one_order(app, make_buyable, checkout_fields):
     product = make_buyable(stock=10)
     db.session.commit()
     product_id = product.id
@@ -72,7 +72,7 @@ def test_a_double_click_at_the_same_moment_makes_one_order(app, make_buyable):
                       shopper.get("/checkout").get_data(as_text=True))[1]
     db.session.remove()
     # Two tabs of one browser (one session cookie) submitting the same form together.
-    results = all_at_once([lambda: shopper.post("/checkout", data={**CHECKOUT_FIELDS, "token": token})
+    results = all_at_once([lambda: shopper.post("/checkout", data={**checkout_fields, "token": token})
                            for _ in range(8)])
     locations = {response.location for response in results}
     assert all(response.status_code == 303 for response in results)

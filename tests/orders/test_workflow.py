@@ -124,11 +124,11 @@ def test_producers_mark_their_own_lines_and_the_order_follows_the_last(make_buya
 
 
 def test_pickup_lines_become_ready_for_pickup(make_buyable, make_sales_point):
-    from storefront.orders.models import SalesPointProduct
+    from storefront.locator.models import SalesPointStock
 
     product = make_buyable()
     point = make_sales_point()
-    db.session.add(SalesPointProduct(sales_point_id=point.id, product_id=product.id))
+    db.session.add(SalesPointStock(sales_point_id=point.id, product_id=product.id))
     order = placed({product.id: 1}, method=PaymentMethod.CASH_ON_DELIVERY, fulfilment=Fulfilment.PICKUP,
                    sales_point_id=point.id)
     operations.fulfil_order(order, actor_label="office")
@@ -169,7 +169,7 @@ def test_an_order_still_in_its_time_keeps_its_units(make_buyable):
 def test_sales_points_keep_the_online_products_of_their_former_district(make_area, make_buyable, make_product,
                                                                          make_producer, make_sales_point):
     from storefront.areas.models import AreaLevel
-    from storefront.orders.models import SalesPointProduct
+    from storefront.locator.models import SalesPointStock
     from storefront.orders.operations import assort_sales_points_by_district
 
     district, elsewhere = make_area(level=AreaLevel.FORMER_DISTRICT), make_area(level=AreaLevel.FORMER_DISTRICT)
@@ -179,5 +179,5 @@ def test_sales_points_keep_the_online_products_of_their_former_district(make_are
     make_buyable(producer=make_producer(area=make_area(parent=elsewhere)))
     assert assort_sales_points_by_district() == 1
     assert assort_sales_points_by_district() == 0
-    assert db.session.scalars(select(SalesPointProduct.product_id).where(
-        SalesPointProduct.sales_point_id == point.id)).all() == [near.id]
+    assert db.session.scalars(select(SalesPointStock.product_id).where(
+        SalesPointStock.sales_point_id == point.id)).all() == [near.id]
