@@ -11,6 +11,7 @@ def init_app(app) -> None:
         areas, audit_log, certificates, imports, moderation, orders, producers, products, reports, sales_points,
         users)
     from . import producer_certificates, producer_orders, producer_products, producer_profile  # noqa: F401
+    from . import visit_requests  # noqa: F401
     from . import uploads  # noqa: F401  (refuses oversized uploads on both blueprints)
     from .views import bp as admin
     from .workspace import bp as producer

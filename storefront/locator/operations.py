@@ -14,6 +14,7 @@ from ..catalog.models import Product, ProductGroup
 from ..catalog.operations import PHONE_PATTERN, clean_text, unique_slug
 from ..errors import DomainError, FieldError
 from ..extensions import db
+from ..notifications.operations import queue_message
 from .hours import Schedule, schedule_from_rows
 from .models import Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointStock, VisitRequest
 
@@ -77,6 +78,14 @@ def request_visit(destination: Destination, *, name: str, phone: str, visit_date
     visit = VisitRequest(destination=destination, name=" ".join(name.split()), phone=phone, visit_date=visit_date,
                          party_size=party_size, message=(message or "").strip(), language=language)
     db.session.add(visit)
+    producer = destination.product.producer
+    if producer.email:
+        # In Vietnamese: the producer's language, whatever the visitor's.
+        queue_message("visit-request", producer.email,
+                      f"Yêu cầu tham quan {destination.product.name_vi} ngày {visit_date:%d/%m/%Y}",
+                      f"{visit.name} ({phone}) muốn đến tham quan {destination.product.name_vi} ngày "
+                      f"{visit_date:%d/%m/%Y}, đoàn {party_size} người.\n\n{visit.message}\n\n"
+                      "Vui lòng gọi lại cho khách. Các yêu cầu tham quan có trong trang quản lý của chủ thể.")
     return visit
 
 

@@ -130,3 +130,27 @@ def test_the_office_lists_visit_requests_from_the_command_line(app, client, dest
     assert "4 người" in result.output
     unknown = runner.invoke(args=["locator", "visit-requests", "--producer", "khong-co"])
     assert unknown.exit_code != 0 and "No producer" in unknown.output
+
+
+def test_the_producer_is_told_and_sees_its_own_requests_in_the_workspace(client, make_destination, make_producer,
+                                                                          make_user, sign_in):
+    from storefront.accounts.models import Role
+    from storefront.notifications.models import OutboxMessage
+
+    mine = make_producer(name="HTX Gò Cỏ", email="goco@example.vn")
+    theirs = make_producer(name="HTX Thiên Ấn")
+    ours, other = make_destination(producer=mine), make_destination(name_vi="Núi Thiên Ấn", producer=theirs)
+    db.session.commit()
+    assert client.post(url(ours), data=form(name="Khách Gò Cỏ")).status_code == 303
+    assert client.post(url(other), data=form(name="Khách Thiên Ấn")).status_code == 303
+    [notice] = db.session.scalars(select(OutboxMessage)).all()
+    assert notice.recipient == "goco@example.vn" and "Khách Gò Cỏ" in notice.body
+
+    producer_page = sign_in(make_user(role=Role.PRODUCER, producer=mine)).get("/producer/visit-requests")
+    assert producer_page.status_code == 200
+    text = producer_page.get_data(as_text=True)
+    assert "Khách Gò Cỏ" in text and "Khách Thiên Ấn" not in text
+
+    client.post("/sign-out")
+    office = sign_in(make_user(role=Role.ADMIN)).get("/en/admin/visit-requests").get_data(as_text=True)
+    assert "Khách Gò Cỏ" in office and "Khách Thiên Ấn" in office and "HTX Thiên Ấn" in office
