@@ -112,8 +112,9 @@ def test_a_producer_updates_price_and_text_on_a_phone_and_the_office_approves(op
 
 ADMIN_PAGES = ["/admin/products", "/admin/products/new", "/admin/products/{product}", "/admin/producers",
                "/admin/producers/{producer}", "/admin/sales-points", "/admin/sales-points/new", "/admin/areas",
-               "/admin/areas/new", "/admin/users", "/admin/users/invite", "/admin/moderation"]
-PRODUCER_PAGES = ["/producer/", "/producer/products/{product}", "/producer/profile"]
+               "/admin/areas/new", "/admin/users", "/admin/users/invite", "/admin/moderation",
+               "/admin/visit-requests"]
+PRODUCER_PAGES = ["/producer/", "/producer/products/{product}", "/producer/profile", "/producer/visit-requests"]
 
 
 @pytest.mark.parametrize("device, lang", [("desktop", ""), ("phone", "/en")])
@@ -143,4 +144,22 @@ def test_a_refused_form_is_accessible_too(open_page, check_page, accounts):
     page.wait_for_load_state()
     assert "Vĩ độ phải nằm trong Việt Nam" in page.inner_text("#latitude-error")
     page.log.problems.clear()  # Chromium logs the 400 status of the refused form: expected
+    check_page(page)
+
+
+def test_the_office_places_a_sales_point_by_tapping_the_map(open_page, check_page, accounts):
+    page = open_page("desktop")
+    sign_in(page, ADMIN_EMAIL)
+    page.goto("/admin/sales-points/new")
+    picker = page.locator("#coordinate-picker")
+    picker.locator(".leaflet-marker-icon").wait_for()
+    box = picker.bounding_box()
+    picker.click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.25})
+    latitude, longitude = float(page.input_value("#latitude")), float(page.input_value("#longitude"))
+    # North-east of the province's centre, where the picker opens on a new point.
+    assert 15.12 < latitude < 16.5 and 108.8 < longitude < 110
+    page.fill("#latitude", "14.9")
+    page.fill("#longitude", "108.6")
+    page.dispatch_event("#longitude", "change")
+    assert page.evaluate("document.querySelector('#coordinate-picker .leaflet-marker-icon').style.opacity") == "1"
     check_page(page)
