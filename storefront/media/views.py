@@ -1,4 +1,6 @@
-from flask import Blueprint, abort, current_app, send_from_directory
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, request
 
 bp = Blueprint("media", __name__)
 
@@ -9,7 +11,13 @@ ONE_YEAR = 31536000
 def rendition(prefix, key, width):
     if len(key) != 40 or not key.startswith(prefix) or any(c not in "0123456789abcdef" for c in key):
         abort(404)
-    response = send_from_directory(current_app.config["MEDIA_ROOT"], f"{prefix}/{key}-{width}.webp",
-                                   max_age=ONE_YEAR)
+    # Renditions are small: read whole, so no file stays open when a revalidation answers 304 or the
+    # client goes away mid-response.
+    try:
+        data = (Path(current_app.config["MEDIA_ROOT"]) / prefix / f"{key}-{width}.webp").read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        abort(404)
+    response = current_app.response_class(data, mimetype="image/webp")
     response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
-    return response
+    response.set_etag(f"{key}-{width}")  # the key is the image's content hash
+    return response.make_conditional(request)
