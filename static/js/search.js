@@ -270,7 +270,7 @@
         return;   // otherwise the form submits to the search page
       case "Escape":
         if (isOpen()) {
-          event.preventDefault();   // Chromium would also clear a type=search box
+          event.preventDefault();   // the key closes the list first, and keeps the text
           close();
         } else if (input.value) {
           event.preventDefault();
