@@ -132,7 +132,6 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
-    WTF_CSRF_ENABLED = False
     PAGE_CACHE_SIZE = 0
     SUGGESTION_CACHE_SIZE = 0
     SEARCH_REBUILD_INLINE = True

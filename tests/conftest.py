@@ -1,10 +1,12 @@
 """Fixtures: one app per session, an empty database per test, factories that return callables."""
+import contextvars
 import itertools
 import re
+import secrets
 from datetime import timedelta
 
 import pytest
-from flask import g, has_app_context
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -26,17 +28,40 @@ pytest_plugins = ["clock_fixture", "payments.fake_stripe"]
 
 
 
-class FreshRequestClient(FlaskClient):
-    """Each request starts with an empty `g`, as in production.
+class ShopClient(FlaskClient):
+    """A browser as the shop sees it in production.
 
-    The test's application context (which the `database` fixture holds open, so tests and requests share
-    one session) would otherwise carry the signed-in user and the CSRF token from request to request."""
+    - Each request runs in an application context of its own, so in its own database session (and its
+      own `g`), as under gunicorn. What the test staged is committed first, so the request sees it, and
+      the test's session forgets what it had loaded afterwards, so it reads what the request committed.
+    - CSRF protection is on. A form posted with `data=` carries the token that the page's own form would,
+      a body built by the test carries it in a header (`csrf=False` posts without one, as a forged
+      request would).
+    """
 
-    def open(self, *args, **kwargs):
+    def open(self, *args, csrf=True, **kwargs):
         if has_app_context():
-            for name in list(g):
-                g.pop(name)
-        return super().open(*args, **kwargs)
+            db.session.commit()
+        data = kwargs.get("data")
+        if csrf and kwargs.get("method", "GET") == "POST":
+            if data is None or isinstance(data, dict):
+                kwargs["data"] = {"csrf_token": self.csrf_token(), **(data or {})}
+            else:  # a body built by the test (a large multipart upload): the header a script would send
+                kwargs["headers"] = {**(kwargs.get("headers") or {}), "X-CSRFToken": self.csrf_token()}
+        # A fresh contextvars context has no application context: the request pushes its own.
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+    def csrf_token(self) -> str:
+        """The signed token a form rendered for this client's session holds (made as Flask-WTF does)."""
+        from itsdangerous import URLSafeTimedSerializer
+
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", secrets.token_hex(20))
+        secret = self.application.config.get("WTF_CSRF_SECRET_KEY") or self.application.secret_key
+        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +71,7 @@ def app(tmp_path_factory):
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
         "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("search") / "index"),
     }))
-    app.test_client_class = FreshRequestClient
+    app.test_client_class = ShopClient
     with app.app_context():
         db.drop_all()
         db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
@@ -231,6 +256,7 @@ def demo_app(tmp_path_factory):
         "SEARCH_INDEX_DIR": str(folder / "search-index"),
         "PAGE_CACHE_SIZE": 0,
     }))
+    app.test_client_class = ShopClient
     logging_before = _logging_state()
     try:
         with app.app_context():

@@ -119,16 +119,12 @@ def test_signing_out_needs_a_post(client, make_user, sign_in):
 def test_forms_refuse_a_missing_csrf_token(app, make_user):
     make_user(email="lan@example.vn")
     db.session.commit()
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        client = app.test_client()
-        response = client.post("/sign-in", data={"email": "lan@example.vn", "password": PASSWORD})
-        assert response.status_code == 400
-        assert client.get("/account").status_code == 302
-        page = client.get("/sign-in").get_data(as_text=True)
-        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-        response = client.post("/sign-in", data={"email": "lan@example.vn", "password": PASSWORD,
-                                                 "csrf_token": token})
-        assert response.status_code == 302
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    response = client.post("/sign-in", data={"email": "lan@example.vn", "password": PASSWORD}, csrf=False)
+    assert response.status_code == 400
+    assert client.get("/account").status_code == 302
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    response = client.post("/sign-in", data={"email": "lan@example.vn", "password": PASSWORD,
+                                             "csrf_token": token})
+    assert response.status_code == 302

@@ -123,16 +123,12 @@ def test_revoking_needs_a_reason_and_is_audited(admin, make_product, make_certif
 def test_forms_are_refused_without_their_csrf_token(app, admin, make_product, make_certificate):
     certificate = make_certificate(make_product(stars=None))
     db.session.commit()
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        page = admin.get(f"/admin/certificates/{certificate.id}").get_data(as_text=True)
-        assert page.count('name="csrf_token"') == 2  # the decision upload and the revocation
-        for path, data in ((f"/admin/certificates/{certificate.id}/revoke", {"reason": "Lý do đủ dài"}),
-                           (f"/admin/certificates/{certificate.id}/renew", decision_fields()),
-                           (f"/admin/certificates/new?product={certificate.product_id}", decision_fields())):
-            assert admin.post(path, data=data).status_code == 400, path
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    page = admin.get(f"/admin/certificates/{certificate.id}").get_data(as_text=True)
+    assert page.count('name="csrf_token"') == 2  # the decision upload and the revocation
+    for path, data in ((f"/admin/certificates/{certificate.id}/revoke", {"reason": "Lý do đủ dài"}),
+                       (f"/admin/certificates/{certificate.id}/renew", decision_fields()),
+                       (f"/admin/certificates/new?product={certificate.product_id}", decision_fields())):
+        assert admin.post(path, data=data, csrf=False).status_code == 400, path
     db.session.expire_all()
     assert db.session.get(Certificate, certificate.id).revoked_at is None
     assert db.session.scalar(select(func.count(Certificate.id))) == 1
@@ -314,8 +310,7 @@ def test_the_list_filters_by_state_and_text(admin, make_product, make_certificat
 
 def test_an_oversized_post_from_someone_else_is_refused_as_the_route_would(app, make_user, sign_in, monkeypatch):
     customer = sign_in(make_user(role=Role.CUSTOMER))
-    # With CSRF on (as in production) the form is read, and refused for its size, before the guard runs.
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    # CSRF protection reads the form, which is refused for its size before the guard runs.
     body = b"--b\r\nContent-Disposition: form-data; name=\"document\"; filename=\"x.pdf\"\r\n\r\n" \
         + b"x" * (17 * 1024 * 1024) + b"\r\n--b--\r\n"
     anonymous = app.test_client().post("/admin/certificates/1/document", data=body,

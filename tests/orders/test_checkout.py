@@ -248,16 +248,13 @@ def test_the_english_checkout(client, make_buyable):
 def test_forms_refuse_a_missing_csrf_token(app, make_buyable):
     product = make_buyable()
     db.session.commit()
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        client = app.test_client()
-        assert client.post("/cart/add", data={"product_id": product.id, "quantity": 1}).status_code == 400
-        page = client.get(f"/products/{product.slug}").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-        assert client.post("/cart/add", data={"product_id": product.id, "quantity": 1,
-                                              "csrf_token": token}).status_code == 303
-        assert client.post("/checkout", data={**ADDRESS, "token": "z" * 20}).status_code == 400
-        assert client.post("/orders/find", data={"number": "QN23456789", "phone": "0912345678"}).status_code == 400
-        assert orders_count() == 0
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    assert client.post("/cart/add", data={"product_id": product.id, "quantity": 1}, csrf=False).status_code == 400
+    page = client.get(f"/products/{product.slug}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    assert client.post("/cart/add", data={"product_id": product.id, "quantity": 1,
+                                          "csrf_token": token}).status_code == 303
+    assert client.post("/checkout", data={**ADDRESS, "token": "z" * 20}, csrf=False).status_code == 400
+    assert client.post("/orders/find", data={"number": "QN23456789", "phone": "0912345678"},
+                       csrf=False).status_code == 400
+    assert orders_count() == 0

@@ -120,17 +120,13 @@ def test_a_cached_page_gives_each_visitor_their_own_form_token(app, page_cache):
         renders.append(1)
         return render_template_string('<input name="csrf_token" value="{{ csrf_token() }}">')
 
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        tokens = []
-        for visitor in ("first", "second"):
-            with app.test_request_context("/token-page"):
-                g.pop("csrf_token", None)
-                body = page().get_data(as_text=True)
-                tokens.append(body.split('value="')[1].split('"')[0])
-                raw = session["csrf_token"]
-            assert raw not in ("", None)
-        assert len(renders) == 1, "the second visitor was served the stored page"
-        assert tokens[0] != tokens[1] and "\x00" not in "".join(tokens)
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
+    tokens = []
+    for visitor in ("first", "second"):
+        with app.test_request_context("/token-page"):
+            g.pop("csrf_token", None)
+            body = page().get_data(as_text=True)
+            tokens.append(body.split('value="')[1].split('"')[0])
+            raw = session["csrf_token"]
+        assert raw not in ("", None)
+    assert len(renders) == 1, "the second visitor was served the stored page"
+    assert tokens[0] != tokens[1] and "\x00" not in "".join(tokens)
