@@ -70,8 +70,8 @@ bench: install-dev
 
 ## After changing user-facing strings: refresh the message catalogues, then translate what is new.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs='.* node_modules' --no-location --sort-output -o storefront/translations/messages.pot .
-	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-wrap --ignore-dirs='.* node_modules' --no-location --sort-output -o storefront/translations/messages.pot .
+	$(BIN)/pybabel update -i storefront/translations/messages.pot -d storefront/translations --no-fuzzy-matching --no-wrap
 
 clean:
 	rm -rf $(VENV) node_modules instance $(VENDOR)

@@ -6,7 +6,10 @@ from flask_babel import lazy_gettext as _l
 
 from storefront.audit.queries import AuditFilters, audit_entries, known_actions, known_object_types
 
+from storefront.text import whole_number
+
 from .navigation import add, admin_nav
+from .paging import page_argument
 from .views import bp
 
 add(admin_nav, "admin.audit_log", _l("Audit log"), 90)
@@ -28,14 +31,12 @@ def audit_log():
         actor=" ".join(request.args.get("actor", "").split())[:254],
         action=request.args.get("action", "").strip()[:60],
         object_type=request.args.get("object_type", "").strip()[:40],
-        object_id=int(object_id) if object_id.isdigit() and len(object_id) < 10 else None,
+        object_id=whole_number(object_id, 1),
         since=_day("since"), until=_day("until"))
     invalid = [name for name in ("since", "until") if request.args.get(name) and _day(name) is None]
     if object_id and filters.object_id is None:
         invalid.append("object_id")
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
+    page = page_argument()
     entries, total = audit_entries(filters, page, PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     if page > pages:

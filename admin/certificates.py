@@ -18,8 +18,10 @@ from storefront.certification.queries import (LIST_FILTERS, certificate_history,
 from storefront.clock import today
 from storefront.errors import DomainError
 from storefront.extensions import db
+from storefront.text import whole_number
 
 from .navigation import add, admin_nav
+from .paging import page_argument
 from .views import bp
 
 add(admin_nav, "admin.certificates", _l("Certificates"), 20)
@@ -41,9 +43,7 @@ def certificates():
     if status not in LIST_FILTERS:
         status = "all"
     text = request.args.get("q", "")
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
+    page = page_argument()
     rows, total = certificate_list(status, text, page, PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     if page > pages:
@@ -59,7 +59,7 @@ def certificate_expiries():
 
 @bp.route("/admin/certificates/new", methods=["GET", "POST"])
 def new_certificate():
-    product_id = request.args.get("product", type=int)
+    product_id = whole_number(request.args.get("product"), 1)
     if product_id is None:
         text = request.args.get("q", "")
         return render_template("admin/certificates/pick_product.html", text=text,

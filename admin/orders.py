@@ -21,6 +21,7 @@ from storefront.payments import operations as payments
 from storefront.payments.methods import METHOD_NAMES
 
 from .navigation import add, admin_nav
+from .paging import page_argument
 from .views import bp
 
 add(admin_nav, "admin.orders_list", _l("Orders"), 20)
@@ -65,11 +66,9 @@ def _filters() -> OrderFilters:
     try:
         status = OrderStatus(args["status"]) if args.get("status") else None
         method = PaymentMethod(args["method"]) if args.get("method") else None
-        page = int(args.get("page", "1"))
     except ValueError:
         abort(400)
-    if page < 1 or page > 100_000:
-        abort(400)
+    page = page_argument()
     return OrderFilters(status=status, method=method, since=_date(args.get("since")),
                         until=_date(args.get("until")), search=args.get("q", "").strip()[:40], page=page)
 

@@ -4,10 +4,11 @@ import math
 from dataclasses import dataclass
 
 from flask import abort, request
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 
 from storefront.extensions import db
-from storefront.text import nfc
+from storefront.text import nfc, whole_number
 
 PER_PAGE = 50
 MAX_PAGE = 10_000
@@ -34,10 +35,19 @@ def list_arguments(sorts: dict, default_sort: str) -> tuple[str, str, int]:
     sort = request.args.get("sort", default_sort) or default_sort
     if sort not in sorts:
         abort(400)
-    raw_page = request.args.get("page", "1") or "1"
-    if not raw_page.isdigit() or not 1 <= int(raw_page) <= MAX_PAGE:
-        abort(400)
-    return query, sort, int(raw_page)
+    return query, sort, page_argument()
+
+
+def page_argument() -> int:
+    """The page asked for in `?page=`: 1 when absent; a 400 for what is not a page number, a 404 for a
+    page far beyond any list's end."""
+    raw = request.args.get("page", "").strip() or "1"
+    if whole_number(raw, 1, 10**18) is None:
+        abort(400, description=_("The page number must be a whole number from 1."))
+    page = int(raw)
+    if page > MAX_PAGE:
+        abort(404)
+    return page
 
 
 def matching(query: str, *columns):

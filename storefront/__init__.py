@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from . import i18n, pagecache, templating
 from .config import DEFAULT_SECRET, INSTANCE_DIR, config_from_environment
@@ -48,12 +48,24 @@ class SlugConverter(BaseConverter):
     regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
+# The largest id a table holds (PostgreSQL's integer): a larger number in a path is a page that does not exist.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number the database can hold, or a 404 (never an out-of-range error)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def create_app(config=None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR),
                 instance_path=str(INSTANCE_DIR))
     # `config`: a configuration class, or a dict of overrides on the environment's configuration.
     app.config.from_object(config if isinstance(config, type) else config_from_environment())
     app.url_map.converters["slug"] = SlugConverter
+    app.url_map.converters["int"] = IdConverter
     if isinstance(config, dict):
         app.config.update(config)
     _refuse_default_secret_in_production(app)
@@ -164,6 +176,7 @@ def _register_request_hooks(app):
     from .accounts.models import User
 
     policy = content_security_policy(app)
+    hsts = app.config.get("STRICT_TRANSPORT_SECURITY")
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "error"
@@ -176,9 +189,14 @@ def _register_request_hooks(app):
 
     @app.before_request
     def refuse_nul_bytes():
-        # No text column can hold NUL (PostgreSQL refuses it): such input is malformed, not a query.
-        if any("\x00" in value for value in request.args.values()):
-            abort(400)
+        # No text column can hold NUL (PostgreSQL refuses it): an address or a form carrying one is
+        # malformed, whatever page it is sent to.
+        values = [request.path, *request.args.values()]
+        if request.method == "POST":
+            values += [*request.form.values(), *(f.filename or "" for f in request.files.values())]
+        if any("\x00" in value for value in values):
+            abort(400, description=_l("The address or the form holds a character that cannot be used "
+                                      "(a NUL byte). Please type the text again."))
 
     @app.after_request
     def commit_and_secure(response):
@@ -192,4 +210,6 @@ def _register_request_hooks(app):
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         return response

@@ -13,6 +13,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ocop.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # When the database has no connection to spare (production waits DATABASE_POOL_TIMEOUT seconds for
+    # one), the visitor gets a 503 page asking to come back after this many seconds.
+    RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", "10"))
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "media"))
     # Widths of the WebP renditions made of every image.
     IMAGE_WIDTHS = (320, 640, 960)
@@ -148,7 +151,11 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     PREFERRED_URL_SCHEME = "https"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "5")),
+                                 "max_overflow": int(os.environ.get("DATABASE_MAX_OVERFLOW", "5")),
+                                 "pool_timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "5"))}
+    # Browsers keep to HTTPS for a year once they have seen the site over it.
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 CONFIGS = {

@@ -1,6 +1,7 @@
 """Two languages: Vietnamese at /…, English at /en/…, and the formatting both share."""
-from flask import Blueprint, current_app, g, request, url_for
+from flask import Blueprint, current_app, g, redirect, request, url_for
 from flask_babel import get_locale, refresh
+from urllib.parse import urlencode
 
 from .clock import to_local
 
@@ -48,13 +49,36 @@ def push_lang(endpoint, values):
         values["lang"] = current_lang()
 
 
-def url_in(lang: str, **values) -> str | None:
+def url_with_query(endpoint: str, view_values: dict, query, **url_options) -> str:
+    """The URL of `endpoint` with `view_values` in its path, followed by `query` (a MultiDict or pairs)
+    as its query string.
+
+    The visitor's parameters never reach url_for as keywords: there a `lang`, `slug`, `_external`,
+    `_method` … typed into the address would fill or break the path instead of staying a parameter."""
+    pairs = query.items(multi=True) if hasattr(query, "items") else query
+    query_string = urlencode([(name, value) for name, value in pairs if name != "lang"])
+    url = url_for(endpoint, **view_values, **url_options)
+    return f"{url}?{query_string}" if query_string else url
+
+
+def url_in(lang: str, _external: bool = False) -> str | None:
     """This page's URL in `lang`, keeping its query string; None for a page that has no languages."""
     endpoint = request.endpoint
     if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
         return None
-    return url_for(endpoint, lang=lang, **(request.view_args or {}), **request.args.to_dict(flat=False),
-                   **values)
+    return url_with_query(endpoint, {**(request.view_args or {}), "lang": lang}, request.args,
+                          _external=_external)
+
+
+def follow_lang_parameter():
+    """`?lang=en` on a Vietnamese page (links from tourism sites carry it), or `?lang=vi` on an English
+    one: the same page in that language. Any other value is left alone, as any unknown parameter is."""
+    wanted = request.args.get("lang")
+    if request.method in ("GET", "HEAD") and wanted in ("vi", "en") and wanted != current_lang():
+        target = url_in(wanted)
+        if target is not None:
+            return redirect(target, 302)
+    return None
 
 
 def localized(obj, field: str) -> str:
@@ -66,21 +90,24 @@ def localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_vi") or ""
 
 
-def format_vnd(amount: int) -> str:
-    """Whole đồng, written the Vietnamese way in both languages: 185.000 ₫."""
+def format_vnd(amount: int | None) -> str:
+    """Whole đồng, written the Vietnamese way in both languages: 185.000 ₫ (a dash when there is none)."""
+    if amount is None:
+        return "—"
     return f"{amount:,}".replace(",", ".") + "\u00a0₫"
 
 
 def format_date(day) -> str:
-    return day.strftime("%d/%m/%Y")
+    return day.strftime("%d/%m/%Y") if day is not None else "—"
 
 
 def format_datetime(moment) -> str:
-    return to_local(moment).strftime("%d/%m/%Y %H:%M")
+    return to_local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else "—"
 
 
 def init_app(app):
     app.url_value_preprocessor(pull_lang)
     app.url_defaults(push_lang)
+    app.before_request(follow_lang_parameter)
     app.jinja_env.globals.update(current_lang=current_lang, url_in=url_in, localized=localized)
     app.jinja_env.filters.update(vnd=format_vnd, date_vn=format_date, datetime_vn=format_datetime)

@@ -7,10 +7,12 @@ from pathlib import Path
 from flask import current_app, request, url_for
 from markupsafe import Markup
 from sqlalchemy import exists, select
+from werkzeug.datastructures import MultiDict
 
 from . import labels
 from .demo.models import DemoDataset
 from .extensions import db
+from .i18n import url_with_query
 from .pagecache import derived
 
 
@@ -39,13 +41,10 @@ def default_rendition(image, wanted: int = 640) -> int:
 
 def query_with(**changes) -> str:
     """This page's URL with some query parameters replaced (None removes one); lists repeat a key."""
-    args = request.args.to_dict(flat=False)
+    args = MultiDict(request.args)
     for name, value in changes.items():
-        if value is None or value == []:
-            args.pop(name, None)
-        else:
-            args[name] = value if isinstance(value, list) else [value]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+        args.setlist(name, [] if value is None else value if isinstance(value, list) else [value])
+    return url_with_query(request.endpoint, request.view_args or {}, args)
 
 
 def query_without(name: str, value) -> str:

@@ -22,3 +22,18 @@ def sort_key(text: str) -> tuple[str, str]:
 def slugify(text: str) -> str:
     """"Tỏi đen Lý Sơn" → "toi-den-ly-son": the ASCII form a URL slug takes."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(text: str | None, lowest: int = 0, highest: int = 2**31 - 1) -> int | None:
+    """The whole number typed in `text` (ASCII digits, surrounding spaces allowed) when it lies within
+    [lowest, highest]; None for anything else: signs, other digit systems ("²", "١٢"), 10**30."""
+    if text is None:
+        return None
+    text = text.strip()
+    if not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    number = int(text)
+    return number if lowest <= number <= highest else None

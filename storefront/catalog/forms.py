@@ -1,8 +1,10 @@
 """Reading the catalogue's filters from a query string, strictly: an unknown value is a 400."""
+import re
 from dataclasses import dataclass, replace
 
 from werkzeug.datastructures import MultiDict
 
+from ..text import whole_number
 from .models import ProducerType, ProductGroup
 
 SORTS = ("featured", "price_asc", "price_desc", "newest", "name")
@@ -43,15 +45,16 @@ class CatalogueFilters:
             districts=_choices(args, "district", {slug: slug for slug in district_slugs}),
             producer_types=_choices(args, "type", {t.value: t.value for t in ProducerType}),
             sold_online=_flag(args, "online"),
-            min_price=_integer(args, "min_price", 0, MAX_PRICE),
-            max_price=_integer(args, "max_price", 0, MAX_PRICE),
+            min_price=_price(args, "min_price"),
+            max_price=_price(args, "max_price"),
             sort=(_choices(args, "sort", {s: s for s in SORTS}) or ("featured",))[-1],
             page=_integer(args, "page", 1, MAX_PAGE) or 1,
             per_page=_integer(args, "per_page", 1, max_per_page) or per_page,
         )
         if filters.min_price is not None and filters.max_price is not None \
                 and filters.min_price > filters.max_price:
-            raise BadFilter("min_price")
+            # Typed the other way round: the products between the two prices.
+            filters = replace(filters, min_price=filters.max_price, max_price=filters.min_price)
         return filters
 
     def with_page(self, page: int) -> "CatalogueFilters":
@@ -86,6 +89,19 @@ def _integer(args, name, lowest, highest) -> int | None:
     raw = args.get(name, "").strip()
     if raw == "":
         return None
-    if not raw.isdigit() or not lowest <= int(raw) <= highest:
+    number = whole_number(raw, lowest, highest)
+    if number is None:
         raise BadFilter(name)
-    return int(raw)
+    return number
+
+
+def _price(args, name) -> int | None:
+    """A price as people type it: "150000", "150.000", "150,000 ₫", "150000đ"; above MAX_PRICE counts as
+    MAX_PRICE (a bound that high filters nothing out)."""
+    raw = args.get(name, "")
+    digits = re.sub(r"[\s.,₫đĐ]|vnd|VND", "", raw)
+    if digits == "":
+        return None
+    if not re.fullmatch(r"[0-9]+", digits):
+        raise BadFilter(name)
+    return MAX_PRICE if len(digits) > 12 else min(int(digits), MAX_PRICE)

@@ -1,5 +1,6 @@
 from flask import abort, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..i18n import LocalizedBlueprint
 from ..pagecache import cached_page
@@ -11,13 +12,20 @@ from .structured_data import product_json_ld
 bp = LocalizedBlueprint("catalog", __name__)
 
 
+# What the filter form calls each parameter, so that a refusal names what the visitor sees.
+FILTER_LABELS = {"stars": _l("Stars"), "group": _l("Product group"), "district": _l("Former district"),
+                 "type": _l("Producer"), "online": _l("Sold online only"), "min_price": _l("Price (₫)"),
+                 "max_price": _l("Price (₫)"), "sort": _l("Sort by"), "page": _l("Page"),
+                 "per_page": _l("Products per page")}
+
+
 def parse_filters(args, per_page: int, max_per_page: int) -> CatalogueFilters:
     districts = queries.former_districts()
     try:
         return CatalogueFilters.parse(args, [d.slug for d in districts], per_page, max_per_page)
     except BadFilter as error:
         abort(400, description=_("The filter “%(name)s” has a value the catalogue does not know.",
-                                 name=str(error)))
+                                 name=FILTER_LABELS.get(str(error), str(error))))
 
 
 @bp.route("/products")

@@ -1,5 +1,7 @@
 """Site-wide pages: home, health, robots, sitemap, and the error pages."""
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -63,18 +65,79 @@ def sitemap():
     return current_app.response_class(body, mimetype="application/xml")
 
 
+# The database is out of reach for now (no free connection, too many clients, a restart): the visitor
+# is asked to come back in a moment, not shown a failure.
+DATABASE_UNAVAILABLE = (sqlalchemy_exc.OperationalError, sqlalchemy_exc.TimeoutError,
+                        sqlalchemy_exc.DisconnectionError)
+BARE_PAGE = ("<!doctype html><html><head><meta charset=\"utf-8\"><title>{code}</title></head><body>"
+             "<h1>{code}</h1><p>Xin lỗi, vui lòng thử lại sau. Sorry, please try again later.</p>"
+             "<p><a href=\"/\">OCOP Quảng Ngãi</a></p></body></html>")
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # a broken connection cannot roll back: the pool replaces it
+        current_app.logger.warning("rollback failed while answering an error", exc_info=True)
+
+
+def _standalone_page(code: int, title: str, message: str) -> str:
+    """The error page that touches nothing but the request; a fixed text if even that cannot render."""
+    try:
+        return render_template("errors/standalone.html", title=title, message=message)
+    except Exception:
+        current_app.logger.exception("the standalone error page failed")
+        return BARE_PAGE.format(code=code)
+
+
+def _error_page(error: HTTPException, message: str | None) -> str:
+    template = f"errors/{error.code}.html" if error.code in (400, 404, 500) else "errors/generic.html"
+    try:
+        return render_template(template, error=error, message=message)
+    except Exception:
+        current_app.logger.exception("error page %s failed; answering with the standalone page", error.code)
+        _rollback_quietly()
+        return _standalone_page(error.code, _("Error %(code)s", code=error.code),
+                                message or _("This request cannot be served. Please try again in a moment."))
+
+
 def handle_http_error(error: HTTPException):
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, DATABASE_UNAVAILABLE):  # raised while committing, after the view
+        return handle_database_unavailable(original)
     set_lang(lang_from_path(request.path))
-    db.session.rollback()
+    _rollback_quietly()
     if request.path.startswith("/api/"):
         return jsonify(error=error.name, message=error.description, status=error.code), error.code
-    template = f"errors/{error.code}.html" if error.code in (400, 404, 500) else "errors/generic.html"
     # Only a message written for the user (abort(400, description=…)), never werkzeug's default text.
     message = error.description if error.description != type(error).description else None
-    return render_template(template, error=error, message=message), error.code
+    return _error_page(error, message), error.code, _error_headers(error)
+
+
+def _error_headers(error: HTTPException) -> dict:
+    try:
+        return dict(error.get_headers())
+    except Exception:
+        return {}
+
+
+def handle_database_unavailable(error: Exception):
+    current_app.logger.warning("database unavailable on %s: %s", request.path, str(error).splitlines()[0])
+    set_lang(lang_from_path(request.path))
+    _rollback_quietly()
+    retry_after = str(current_app.config["RETRY_AFTER_SECONDS"])
+    headers = {"Retry-After": retry_after, "Cache-Control": "no-store"}
+    if request.path.startswith("/api/"):
+        return jsonify(error="Service Unavailable", status=503), 503, headers
+    body = _standalone_page(503, _("The shop is very busy"),
+                            _("Too many visitors are being served at this moment. Please try again in a "
+                              "few seconds: nothing you did was lost."))
+    return body, 503, headers
 
 
 def handle_unexpected_error(error: Exception):
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return handle_database_unavailable(error)
     current_app.logger.exception("unhandled error on %s", request.path)
     return handle_http_error(InternalServerError())
 

@@ -89,7 +89,7 @@ def test_pagination_splits_the_listing_and_counts_every_product(client, make_pro
 @pytest.mark.parametrize("query", [
     "stars=2", "stars=abc", "group=7", "group=0", "district=atlantis", "type=corporation",
     "sort=random", "page=-1", "page=0", "page=abc", "page=99999999999", "online=yes",
-    "min_price=-5", "min_price=500&max_price=100", "max_price=1e9", "stars=" + "4" * 10_000,
+    "min_price=-5", "max_price=1e9", "min_price=²", "page=١", "stars=" + "4" * 10_000,
 ])
 def test_bad_filter_values_get_a_clean_400_page_in_the_users_language(client, query):
     response = client.get(f"/products?{query}")
@@ -99,6 +99,26 @@ def test_bad_filter_values_get_a_clean_400_page_in_the_users_language(client, qu
     english = client.get(f"/en/products?{query}")
     assert english.status_code == 400
     assert '<html lang="en">' in english.get_data(as_text=True)
+
+
+def test_prices_typed_the_other_way_round_show_the_products_between_them(client, make_product):
+    make_product(slug="cheap", price=50_000)
+    make_product(slug="middle", price=300_000)
+    make_product(slug="dear", price=900_000)
+    db.session.commit()
+    for query in ("min_price=500000&max_price=100000", "min_price=100000&max_price=500000",
+                  "min_price=500.000&max_price=100.000", "min_price=500,000₫&max_price=100000đ"):
+        response = client.get(f"/products?{query}")
+        assert response.status_code == 200, query
+        assert listed_slugs(response) == ["middle"], query
+    assert listed_slugs(client.get("/products?max_price=" + "9" * 30)) == ["cheap", "middle", "dear"]
+
+
+def test_a_refused_filter_is_named_as_the_form_names_it(client):
+    english = client.get("/en/products?min_price=cheap").get_data(as_text=True)
+    assert "Price (₫)" in english and "min_price" not in english.split("<main")[1]
+    vietnamese = client.get("/products?group=99").get_data(as_text=True)
+    assert "Nhóm sản phẩm" in vietnamese and "“group”" not in vietnamese
 
 
 def test_unknown_parameters_and_a_huge_query_string_are_harmless(client, make_product):
