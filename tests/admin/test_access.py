@@ -8,13 +8,17 @@ from storefront.extensions import db
 
 def back_office_requests(app):
     """(method, path, role it is for) of every /admin and /producer route, parameters filled in."""
-    samples = {"IntegerConverter": "999999", "AnyConverter": "en"}
+    from werkzeug.routing import AnyConverter, IntegerConverter
+
+    def sample(converter) -> str:
+        return "999999" if isinstance(converter, IntegerConverter) else "en" if isinstance(converter, AnyConverter) else "x"
+
     for rule in app.url_map.iter_rules():
         bare = rule.rule.removeprefix("/<any(en):lang>")
         if not re.match(r"/(admin|producer)(/|$)", bare):
             continue
         path = re.sub(r"<(?:[^<>:]+:)?([^<>:]+)>",
-                      lambda match: samples.get(type(rule._converters[match[1]]).__name__, "x"), rule.rule)
+                      lambda match: sample(rule._converters[match[1]]), rule.rule)
         role = Role.ADMIN if bare.startswith("/admin") else Role.PRODUCER
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield method, path, role

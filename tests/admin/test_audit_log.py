@@ -68,4 +68,4 @@ def test_the_log_is_paginated_newest_first(admin):
     third = admin.get("/en/admin/audit?page=3").get_data(as_text=True)
     assert "#19" in third and "#0<" in third and 'rel="next"' not in third
     assert admin.get("/en/admin/audit?page=4").status_code == 404
-    assert admin.get("/en/admin/audit?page=0").status_code == 404
+    assert admin.get("/en/admin/audit?page=0").status_code == 400

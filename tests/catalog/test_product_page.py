@@ -101,7 +101,7 @@ def test_unknown_and_unpublished_slugs_are_404_in_the_right_language(client, mak
     hidden = make_product(is_published=False)
     db.session.commit()
     for path in ("/products/khong-co", f"/products/{hidden.slug}", "/producers/khong-co",
-                 "/products/" + "x" * 5000, "/products/%00%ff"):
+                 "/products/" + "x" * 5000, "/products/%ff"):
         response = client.get(path)
         assert response.status_code == 404, path
         assert "Không tìm thấy trang này" in response.get_data(as_text=True)
