@@ -30,8 +30,9 @@ bp = LocalizedBlueprint("locator", __name__)
 api = Blueprint("locator_api", __name__, url_prefix="/api/v1")
 
 PER_PAGE = 20
-# Visit requests one address may send: a family asks for a few places, a flood is refused.
-VISIT_REQUEST_LIMIT, VISIT_REQUEST_WINDOW = 5, 600
+# Visit requests one address may send: a family asks for a few places, a flood is refused. Posts the form
+# refused count apart, against a much higher limit: a visitor may need a few tries, a script many.
+VISIT_REQUEST_LIMIT, VISIT_REQUEST_TRIES, VISIT_REQUEST_WINDOW = 5, 60, 600
 
 
 def cached_until_open_status_changes(view):
@@ -206,29 +207,35 @@ def _destination_or_404(slug):
 @bp.route("/destinations/<slug:slug>/visit", methods=["GET", "POST"])
 def visit_request(slug):
     place, destination = _destination_or_404(slug)
-    form = VisitRequestForm()
+    form = VisitRequestForm(destination)
     status = 200
     problem = None
     if request.method == "POST":
-        if not ratelimit.hit("visit-request", request.remote_addr or "-", VISIT_REQUEST_LIMIT,
-                             VISIT_REQUEST_WINDOW):
+        address = request.remote_addr or "-"
+        if not ratelimit.hit("visit-request-try", address, VISIT_REQUEST_TRIES, VISIT_REQUEST_WINDOW):
+            problem = _("Too many tries were sent from your connection in the last minutes. Please wait ten "
+                        "minutes, or call the place directly.")
+            status = 429
+        elif not form.validate_on_submit():
+            status = 400
+        # Only a request that would be sent counts: a visitor who had to correct the form is not held up.
+        elif not ratelimit.hit("visit-request", address, VISIT_REQUEST_LIMIT, VISIT_REQUEST_WINDOW):
             problem = _("Too many requests were sent from your connection in the last minutes. Please wait "
                         "ten minutes, or call the place directly.")
             status = 429
-        elif form.validate_on_submit():
+        else:
             try:
                 visit = operations.request_visit(
                     destination, name=form.name.data, phone=form.phone.data, visit_date=form.visit_date.data,
                     party_size=form.party_size.data, message=form.message.data, language=current_lang())
-            except DomainError as error:
-                form.visit_date.errors = [*form.visit_date.errors, str(error)]
+            except DomainError as error:  # the form has checked the same rules: only a race gets here
+                field = getattr(form, getattr(error, "field", "visit_date"))
+                field.errors = [*field.errors, str(error)]
                 status = 400
             else:
                 db.session.flush()
                 session["visit_request"] = visit.id
                 return redirect(url_for("locator.visit_request_sent", slug=slug), 303)
-        else:
-            status = 400
     return render_template("storefront/locator/visit_request.html", place=place, destination=destination,
                            form=form, problem=problem, today=today(), now=queries.now_local()), status
 
