@@ -19,8 +19,8 @@ from ..labels import area_name
 from ..pagecache import _cacheable_request
 from ..templating import asset_url
 from .. import ratelimit
-from . import operations, queries
-from .forms import BadQuery, LocatorQuery, VisitRequestForm, parse_query
+from . import gazetteer, operations, queries
+from .forms import MAX_VALUE_LENGTH, BadQuery, LocatorQuery, VisitRequestForm, parse_query
 from .geo import BadPosition, Position, format_distance, parse_position
 from .hours import format_interval
 from .models import VisitRequest
@@ -82,6 +82,10 @@ def _read(kind: str):
         name = str(error)
         if name == "position":
             return LocatorQuery(LocatorFilters()), None, None, POSITION_ERRORS[error.reason]()
+        if error.reason == "too_long":
+            return LocatorQuery(LocatorFilters()), None, None, _(
+                "The value of “%(name)s” is too long: at most %(count)d characters.", name=name,
+                count=MAX_VALUE_LENGTH)
         return LocatorQuery(LocatorFilters()), None, None, _(
             "The filter “%(name)s” has a value the locator does not know.", name=name)
     position, named = query.position, None
@@ -89,14 +93,27 @@ def _read(kind: str):
         try:
             named = queries.find_place(query.near, locator)
         except UnknownPlace as error:
-            message = _("No commune, ward or former district of Quảng Ngãi is called “%(name)s”.", name=query.near)
-            if error.suggestions:
-                message += " " + _("Did you mean: %(names)s?", names=", ".join(error.suggestions))
-            else:
-                message += " " + _("Type the name of a commune or a former district, such as Lý Sơn or Ba Tơ.")
-            return query, None, None, message
+            return query, None, None, unknown_place_message(query.near, error)
         position = named.position
     return query, position, named, None
+
+
+def unknown_place_message(typed: str, error: UnknownPlace) -> str:
+    message = _("No place in Quảng Ngãi called “%(name)s” is known here.", name=typed)
+    if error.suggestions:
+        return message + " " + _("Did you mean: %(names)s?",
+                                 names=", ".join(_suggested_name(place) for place in error.suggestions))
+    return message + " " + _("Type a commune, a ward, a former district, a beach or the name of a sales point, "
+                             "such as Lý Sơn, Ba Tơ or Mỹ Khê.")
+
+
+def _suggested_name(place) -> str:
+    """A suggestion as the visitor would type it: an area's bare name, anything else by its name."""
+    return place.area.name if place.area is not None else localized_name(place)
+
+
+def localized_name(place) -> str:
+    return (place.name_en if current_lang() == "en" and place.name_en else None) or place.name_vi
 
 
 # A position as "near me" sends it (JavaScript rounds to 4 decimals): such a page is its frame, rendered
@@ -317,12 +334,12 @@ def _position_from_request() -> tuple[Position | None, str | None, str | None]:
         except BadPosition as error:
             return None, None, POSITION_ERRORS[str(error)]()
     if near.strip():
+        near = " ".join(near[:MAX_VALUE_LENGTH].split())
         try:
-            named = queries.find_place(near[:100])
-        except UnknownPlace:
-            return None, None, _("No commune, ward or former district of Quảng Ngãi is called “%(name)s”.",
-                                 name=near[:100])
-        return named.position, named.area.name, None
+            named = queries.find_place(near)
+        except UnknownPlace as error:
+            return None, None, unknown_place_message(near, error)
+        return named.position, named, None
     return None, None, None
 
 
@@ -331,6 +348,25 @@ def locator_where_to_buy(product) -> dict:
     position, named, problem = _position_from_request()
     return {"found": queries.where_to_buy(product.id, position), "position": position, "named": named,
             "problem": problem}
+
+
+@bp.app_template_global()
+def named_place_label(named) -> str:
+    """The place a visitor's typing was read as, in the visitor's language: "Tịnh Khê commune",
+    "Mỹ Khê beach", "OCOP shop by Mỹ Khê beach"."""
+    return area_name(named.area) if named.area is not None else localized_name(named)
+
+
+@bp.app_template_global()
+def typed_differs(typed: str, named) -> bool:
+    """Whether the page should say how it read what was typed: not when the visitor typed the name itself."""
+    return not gazetteer.is_its_name(typed, named)
+
+
+@bp.record_once
+def _check_landmarks(state):
+    """A landmark set in the configuration with no name or a position outside Vietnam stops the start."""
+    gazetteer.configured_landmarks(state.app.config)
 
 
 @bp.app_template_global()
