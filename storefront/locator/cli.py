@@ -26,5 +26,5 @@ def visit_requests_command(producer_slug, limit):
     for visit in requests:
         product = visit.destination.product
         click.echo(f"{format_datetime(visit.created_at)}  {product.name_vi} ({product.producer.name})\n"
-                   f"    {format_date(visit.visit_date)}, {visit.party_size} người — {visit.name}, {visit.phone}"
+                   f"    {format_date(visit.visit_date)}, {visit.party_size} người — {visit.name}, {visit.phone_text}"
                    + (f"\n    {visit.message}" if visit.message else ""))

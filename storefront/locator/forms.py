@@ -11,13 +11,16 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..catalog.models import ProductGroup
 from ..clock import today
+from ..errors import DomainError
+from ..phone import international_phone
+from ..text import nfc
 from .geo import BadPosition, Position, parse_position
+from .operations import PHONE_REFUSED, check_visit_day
 from .queries import LocatorFilters
 
 MAX_VALUE_LENGTH = 100
 MAX_PAGE = 1000
 MAX_PARTY = 200
-BOOKING_HORIZON_DAYS = 365
 
 
 class BadQuery(ValueError):
@@ -76,17 +79,19 @@ def _choice(args, name, allowed) -> str | None:
     return value
 
 
-# Vietnamese phone numbers: a mobile is 0 and 9 digits (or +84 and 9); a landline 0 and 10 digits
-# (02xx area codes). Spaces, dots and hyphens between digit groups are common and allowed.
-_PHONE = re.compile(r"^(?:\+84|0)(?:[35789]\d{8}|2\d{9})$")
+def visitor_line(text: str | None) -> str:
+    """A line a visitor typed, as stored: NFC, no control characters (no text column can hold a NUL),
+    single spaces."""
+    return " ".join(_CONTROL.sub(" ", nfc(text or "")).split())
 
 
-def normalise_phone(text: str) -> str | None:
-    """"0905 381 246" → "0905381246"; "+84 905…" → "0905…"; None when it is not a Vietnamese number."""
-    compact = re.sub(r"[\s.\-()]", "", text or "")
-    if not _PHONE.match(compact):
-        return None
-    return "0" + compact[3:] if compact.startswith("+84") else compact
+def visitor_text(text: str | None) -> str:
+    """Free text a visitor typed, as stored: NFC, lines kept, no other control characters."""
+    lines = nfc(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(" ".join(_CONTROL.sub(" ", line).split()) for line in lines).strip()
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class CalendarDateField(DateField):
@@ -114,29 +119,39 @@ class WholeNumberField(IntegerField):
 
 
 class VisitRequestForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(_l("Tell us your name.")),
-                                                    Length(max=120, message=_l("Your name is too long."))])
-    phone = StringField(_l("Phone number"), validators=[DataRequired(_l("Give a phone number to call you back."))])
+    """A visitor's request to visit `destination`: a Vietnamese visitor or a tourist from abroad."""
+
+    name = StringField(_l("Your name"), filters=[visitor_line],
+                       validators=[DataRequired(_l("Tell us your name.")),
+                                   Length(max=120, message=_l("Your name is too long."))])
+    phone = StringField(_l("Phone number"), filters=[visitor_line],
+                        validators=[DataRequired(_l("Give a phone number to call you back."))])
     visit_date = CalendarDateField(_l("Day of the visit"), validators=[InputRequired(_l("Choose the day of your visit."))])
     party_size = WholeNumberField(
         _l("Number of visitors"), default=2,
         validators=[InputRequired(_l("Say how many people will come.")),
                     NumberRange(1, MAX_PARTY, _l("A group has from %(min)s to %(max)s people."))])
-    message = TextAreaField(_l("Message (optional)"),
+    message = TextAreaField(_l("Message (optional)"), filters=[visitor_text],
                             validators=[Length(max=1000, message=_l("Keep the message under 1,000 characters."))])
 
+    def __init__(self, destination, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.destination = destination
+
+    def validate_name(self, field):
+        if not any(character.isalnum() for character in field.data or ""):  # only marks or symbols
+            raise ValidationError(_l("Tell us your name."))
+
     def validate_phone(self, field):
-        normalised = normalise_phone(field.data)
-        if normalised is None:
-            raise ValidationError(_l("This is not a Vietnamese phone number: a mobile number has 10 digits and "
-                                     "starts with 0 (or +84 and 9 digits)."))
-        field.data = normalised
+        number = international_phone(field.data)
+        if number is None:
+            raise ValidationError(PHONE_REFUSED)
+        field.data = number
 
     def validate_visit_date(self, field):
         if field.data is None:  # not a date: process_formdata has said so
             return
-        first = today()
-        if field.data < first:
-            raise ValidationError(_l("This day has passed: choose today or a later day."))
-        if field.data > first + timedelta(days=BOOKING_HORIZON_DAYS):
-            raise ValidationError(_l("Visits can be requested up to a year ahead."))
+        try:
+            check_visit_day(self.destination, field.data)
+        except DomainError as error:
+            raise ValidationError(str(error)) from None

@@ -9,6 +9,7 @@ from ..areas.models import Area
 from ..catalog.models import Product
 from ..clock import utcnow
 from ..extensions import db, enum_column
+from ..phone import format_phone
 
 
 class Funding(enum.StrEnum):
@@ -153,7 +154,11 @@ class OpeningException(db.Model):
 class VisitRequest(db.Model):
     """A visitor asks to visit a destination on a day: the producer answers by phone."""
 
-    __table_args__ = (CheckConstraint("party_size BETWEEN 1 AND 200", name="party_size_in_range"),)
+    __table_args__ = (
+        CheckConstraint("party_size BETWEEN 1 AND 200", name="party_size_in_range"),
+        # E.164: + and at most 15 digits (the visitor may be calling from abroad).
+        CheckConstraint("phone LIKE '+%' AND length(phone) BETWEEN 4 AND 16", name="phone_in_e164"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     destination_id: Mapped[int] = mapped_column(ForeignKey("destination.id", ondelete="CASCADE"), index=True)
@@ -166,3 +171,8 @@ class VisitRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     destination: Mapped[Destination] = relationship()
+
+    @property
+    def phone_text(self) -> str:
+        """The phone as people read it, with its country code ("+49 1512 3456789")."""
+        return format_phone(self.phone)

@@ -3,7 +3,7 @@ open, and a visitor's request to visit.
 
 Like every operation they validate, stage their changes in db.session and never commit.
 """
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,9 +12,11 @@ from ..areas.models import Area, AreaLevel
 from ..audit.operations import record
 from ..catalog.models import Product, ProductGroup
 from ..catalog.operations import PHONE_PATTERN, clean_text, unique_slug
+from ..clock import today
 from ..errors import DomainError, FieldError
 from ..extensions import db
 from ..notifications.operations import queue_message
+from ..phone import format_phone, international_phone
 from .hours import Schedule, schedule_from_rows
 from .models import Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointStock, VisitRequest
 
@@ -68,14 +70,33 @@ def schedule_of(owner: SalesPoint | Destination) -> Schedule:
     return schedule_from_rows(owner.hours, owner.exceptions)
 
 
-def request_visit(destination: Destination, *, name: str, phone: str, visit_date: date, party_size: int,
-                  message: str, language: str) -> VisitRequest:
-    """Stage a visitor's request; the form has checked its fields, the place's calendar is checked here."""
+PHONE_REFUSED = _l("We could not read this as a phone number to call you back. Give a Vietnamese number (10 digits "
+                   "starting with 0) or, from abroad, + and the country code, e.g. +49 151 23456789.")
+# How far ahead a visit can be requested.
+BOOKING_HORIZON_DAYS = 365
+
+
+def check_visit_day(destination: Destination, visit_date: date) -> None:
+    """Refuse a day that has passed, lies more than a year ahead, or when the place is closed."""
+    first = today()
+    if visit_date < first:
+        raise DomainError(_l("This day has passed: choose today or a later day."))
+    if visit_date > first + timedelta(days=BOOKING_HORIZON_DAYS):
+        raise DomainError(_l("Visits can be requested up to a year ahead."))
     schedule = schedule_of(destination)
     if schedule.is_known and not schedule.intervals_on(visit_date):
         raise ClosedThatDay(_l("The place is closed on %(day)s: choose another day.",
                                day=visit_date.strftime("%d/%m/%Y")))
-    visit = VisitRequest(destination=destination, name=" ".join(name.split()), phone=phone, visit_date=visit_date,
+
+
+def request_visit(destination: Destination, *, name: str, phone: str, visit_date: date, party_size: int,
+                  message: str, language: str) -> VisitRequest:
+    """Stage a visitor's request. The phone may be Vietnamese or from abroad: it is kept in E.164."""
+    check_visit_day(destination, visit_date)
+    number = international_phone(phone)
+    if number is None:
+        raise FieldError("phone", str(PHONE_REFUSED))
+    visit = VisitRequest(destination=destination, name=" ".join(name.split()), phone=number, visit_date=visit_date,
                          party_size=party_size, message=(message or "").strip(), language=language)
     db.session.add(visit)
     producer = destination.product.producer
@@ -83,7 +104,7 @@ def request_visit(destination: Destination, *, name: str, phone: str, visit_date
         # In Vietnamese: the producer's language, whatever the visitor's.
         queue_message("visit-request", producer.email,
                       f"Yêu cầu tham quan {destination.product.name_vi} ngày {visit_date:%d/%m/%Y}",
-                      f"{visit.name} ({phone}) muốn đến tham quan {destination.product.name_vi} ngày "
+                      f"{visit.name} ({format_phone(number)}) muốn đến tham quan {destination.product.name_vi} ngày "
                       f"{visit_date:%d/%m/%Y}, đoàn {party_size} người.\n\n{visit.message}\n\n"
                       "Vui lòng gọi lại cho khách. Các yêu cầu tham quan có trong trang quản lý của chủ thể.")
     return visit

@@ -6,7 +6,6 @@ public content or the day changes (pagecache.derived). Filtering, measuring dist
 sorting then run in memory on the server, so a list sorted from any position costs no query.
 """
 import bisect
-import difflib
 import heapq
 import math
 from collections.abc import Sequence
@@ -24,7 +23,9 @@ from ..catalog.models import Producer, Product
 from ..clock import LOCAL_TZ, today
 from ..extensions import db
 from ..pagecache import derived
-from ..text import fold, sort_key
+from ..text import sort_key
+from . import gazetteer
+from .gazetteer import NamedPlace, UnknownPlace
 from .geo import EARTH_RADIUS_KM, Position
 from .hours import Schedule, schedule_from_rows
 from .models import Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointStock, VisitRequest
@@ -94,16 +95,6 @@ class Place:
 
     def distance_km(self, position: Position | None) -> float | None:
         return None if position is None else position.distance_km(self.latitude, self.longitude)
-
-
-@dataclass(frozen=True)
-class NamedPlace:
-    """A commune or former district a visitor may type, with where the locator measures from."""
-
-    area: AreaRef
-    level: AreaLevel
-    position: Position
-    folded: str
 
 
 @dataclass
@@ -274,7 +265,8 @@ def _chunks(values: list, size: int):
 
 
 def _named_places(areas: dict, ref, places: list[Place]) -> list[NamedPlace]:
-    """Communes and former districts with a known centre: their own, or the mean of what lies in them."""
+    """What a visitor may type: communes and former districts with a known centre (their own, or the mean
+    of what lies in them), the sales points and destinations by name, and the configured landmarks."""
     inside: dict[int, list[tuple[float, float]]] = {}
     for area in areas.values():
         if area.latitude is not None and area.longitude is not None and area.level == AreaLevel.COMMUNE:
@@ -296,54 +288,18 @@ def _named_places(areas: dict, ref, places: list[Place]) -> list[NamedPlace]:
             position = Position(sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
         else:
             continue
-        named.append(NamedPlace(ref(area.id), area.level, position, _bare(area.name)))
+        named.append(gazetteer.area_place(ref(area.id), area.level, position))
+    for place in places:
+        named.append(gazetteer.place_place(place.kind, place.name_vi, place.name_en, place.latitude, place.longitude))
+    named.extend(gazetteer.landmark_place(landmark) for landmark in gazetteer.configured_landmarks())
     return named
 
 
-# Words that say what kind of place a name is: "xã Tịnh Khê", "huyện Ba Tơ", "TP Quảng Ngãi".
-_KIND_WORDS = ("thanh pho", "thi xa", "dac khu", "huyen", "phuong", "xa", "tp.", "tp", "tx.", "tx",
-               "commune", "ward", "district", "town", "city", "special zone")
-_DISTRICT_WORDS = ("thanh pho", "thi xa", "huyen", "tp", "tx", "district", "town", "city")
-
-
-def _bare(name: str) -> str:
-    """Folded, without punctuation, the province and the kind words: "Xã Tịnh Khê, Quảng Ngãi" → "tinh khe"."""
-    text = " ".join(fold(name).replace(",", " ").replace(".", " ").replace("-", " ").split())
-    for suffix in (" tinh quang ngai", " quang ngai province", " province"):
-        if text.endswith(suffix) and text != suffix.strip():
-            text = text[: -len(suffix)].strip()
-    for word in _KIND_WORDS:
-        for form in (word + " ", " " + word):
-            if text.startswith(form) and form.endswith(" "):
-                text = text[len(form):]
-            elif text.endswith(form) and form.startswith(" "):
-                text = text[: -len(form)]
-    return text.strip()
-
-
-class UnknownPlace(LookupError):
-    """No commune or former district of that name; `suggestions` are names that come close."""
-
-    def __init__(self, text: str, suggestions: list[str]):
-        super().__init__(text)
-        self.suggestions = suggestions
-
-
 def find_place(text: str, locator: Locator | None = None) -> NamedPlace:
-    """The commune or former district a visitor typed, with or without tone marks or its kind word."""
+    """The place a visitor typed: a commune or former district, a sales point or destination, a landmark;
+    with or without tone marks, kind words or the ends of words."""
     locator = locator or current_locator()
-    wanted = _bare(text)
-    wants_district = fold(text).strip().startswith(_DISTRICT_WORDS)
-    exact = [p for p in locator.named_places if p.folded == wanted]
-    if not exact and wanted:
-        exact = [p for p in locator.named_places if p.folded.startswith(wanted + " ") or p.folded == wanted]
-    if exact:
-        preferred = AreaLevel.FORMER_DISTRICT if wants_district else AreaLevel.COMMUNE
-        exact.sort(key=lambda p: (p.level != preferred, sort_key(p.area.name)))
-        return exact[0]
-    names = {p.folded: p.area.name for p in locator.named_places}
-    close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.75)
-    raise UnknownPlace(text, [names[name] for name in close])
+    return gazetteer.find(text, locator.named_places)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from ..labels import area_name
 from ..pagecache import _cacheable_request
 from ..templating import asset_url
 from .. import ratelimit
-from . import operations, queries
-from .forms import BadQuery, LocatorQuery, VisitRequestForm, parse_query
+from . import gazetteer, operations, queries
+from .forms import MAX_VALUE_LENGTH, BadQuery, LocatorQuery, VisitRequestForm, parse_query
 from .geo import BadPosition, Position, format_distance, parse_position
 from .hours import format_interval
 from .models import VisitRequest
@@ -30,8 +30,9 @@ bp = LocalizedBlueprint("locator", __name__)
 api = Blueprint("locator_api", __name__, url_prefix="/api/v1")
 
 PER_PAGE = 20
-# Visit requests one address may send: a family asks for a few places, a flood is refused.
-VISIT_REQUEST_LIMIT, VISIT_REQUEST_WINDOW = 5, 600
+# Visit requests one address may send: a family asks for a few places, a flood is refused. Posts the form
+# refused count apart, against a much higher limit: a visitor may need a few tries, a script many.
+VISIT_REQUEST_LIMIT, VISIT_REQUEST_TRIES, VISIT_REQUEST_WINDOW = 5, 60, 600
 
 
 def cached_until_open_status_changes(view):
@@ -81,6 +82,10 @@ def _read(kind: str):
         name = str(error)
         if name == "position":
             return LocatorQuery(LocatorFilters()), None, None, POSITION_ERRORS[error.reason]()
+        if error.reason == "too_long":
+            return LocatorQuery(LocatorFilters()), None, None, _(
+                "The value of “%(name)s” is too long: at most %(count)d characters.", name=name,
+                count=MAX_VALUE_LENGTH)
         return LocatorQuery(LocatorFilters()), None, None, _(
             "The filter “%(name)s” has a value the locator does not know.", name=name)
     position, named = query.position, None
@@ -88,14 +93,27 @@ def _read(kind: str):
         try:
             named = queries.find_place(query.near, locator)
         except UnknownPlace as error:
-            message = _("No commune, ward or former district of Quảng Ngãi is called “%(name)s”.", name=query.near)
-            if error.suggestions:
-                message += " " + _("Did you mean: %(names)s?", names=", ".join(error.suggestions))
-            else:
-                message += " " + _("Type the name of a commune or a former district, such as Lý Sơn or Ba Tơ.")
-            return query, None, None, message
+            return query, None, None, unknown_place_message(query.near, error)
         position = named.position
     return query, position, named, None
+
+
+def unknown_place_message(typed: str, error: UnknownPlace) -> str:
+    message = _("No place in Quảng Ngãi called “%(name)s” is known here.", name=typed)
+    if error.suggestions:
+        return message + " " + _("Did you mean: %(names)s?",
+                                 names=", ".join(_suggested_name(place) for place in error.suggestions))
+    return message + " " + _("Type a commune, a ward, a former district, a beach or the name of a sales point, "
+                             "such as Lý Sơn, Ba Tơ or Mỹ Khê.")
+
+
+def _suggested_name(place) -> str:
+    """A suggestion as the visitor would type it: an area's bare name, anything else by its name."""
+    return place.area.name if place.area is not None else localized_name(place)
+
+
+def localized_name(place) -> str:
+    return (place.name_en if current_lang() == "en" and place.name_en else None) or place.name_vi
 
 
 # A position as "near me" sends it (JavaScript rounds to 4 decimals): such a page is its frame, rendered
@@ -206,29 +224,35 @@ def _destination_or_404(slug):
 @bp.route("/destinations/<slug:slug>/visit", methods=["GET", "POST"])
 def visit_request(slug):
     place, destination = _destination_or_404(slug)
-    form = VisitRequestForm()
+    form = VisitRequestForm(destination)
     status = 200
     problem = None
     if request.method == "POST":
-        if not ratelimit.hit("visit-request", request.remote_addr or "-", VISIT_REQUEST_LIMIT,
-                             VISIT_REQUEST_WINDOW):
+        address = request.remote_addr or "-"
+        if not ratelimit.hit("visit-request-try", address, VISIT_REQUEST_TRIES, VISIT_REQUEST_WINDOW):
+            problem = _("Too many tries were sent from your connection in the last minutes. Please wait ten "
+                        "minutes, or call the place directly.")
+            status = 429
+        elif not form.validate_on_submit():
+            status = 400
+        # Only a request that would be sent counts: a visitor who had to correct the form is not held up.
+        elif not ratelimit.hit("visit-request", address, VISIT_REQUEST_LIMIT, VISIT_REQUEST_WINDOW):
             problem = _("Too many requests were sent from your connection in the last minutes. Please wait "
                         "ten minutes, or call the place directly.")
             status = 429
-        elif form.validate_on_submit():
+        else:
             try:
                 visit = operations.request_visit(
                     destination, name=form.name.data, phone=form.phone.data, visit_date=form.visit_date.data,
                     party_size=form.party_size.data, message=form.message.data, language=current_lang())
-            except DomainError as error:
-                form.visit_date.errors = [*form.visit_date.errors, str(error)]
+            except DomainError as error:  # the form has checked the same rules: only a race gets here
+                field = getattr(form, getattr(error, "field", "visit_date"))
+                field.errors = [*field.errors, str(error)]
                 status = 400
             else:
                 db.session.flush()
                 session["visit_request"] = visit.id
                 return redirect(url_for("locator.visit_request_sent", slug=slug), 303)
-        else:
-            status = 400
     return render_template("storefront/locator/visit_request.html", place=place, destination=destination,
                            form=form, problem=problem, today=today(), now=queries.now_local()), status
 
@@ -310,12 +334,12 @@ def _position_from_request() -> tuple[Position | None, str | None, str | None]:
         except BadPosition as error:
             return None, None, POSITION_ERRORS[str(error)]()
     if near.strip():
+        near = " ".join(near[:MAX_VALUE_LENGTH].split())
         try:
-            named = queries.find_place(near[:100])
-        except UnknownPlace:
-            return None, None, _("No commune, ward or former district of Quảng Ngãi is called “%(name)s”.",
-                                 name=near[:100])
-        return named.position, named.area.name, None
+            named = queries.find_place(near)
+        except UnknownPlace as error:
+            return None, None, unknown_place_message(near, error)
+        return named.position, named, None
     return None, None, None
 
 
@@ -324,6 +348,25 @@ def locator_where_to_buy(product) -> dict:
     position, named, problem = _position_from_request()
     return {"found": queries.where_to_buy(product.id, position), "position": position, "named": named,
             "problem": problem}
+
+
+@bp.app_template_global()
+def named_place_label(named) -> str:
+    """The place a visitor's typing was read as, in the visitor's language: "Tịnh Khê commune",
+    "Mỹ Khê beach", "OCOP shop by Mỹ Khê beach"."""
+    return area_name(named.area) if named.area is not None else localized_name(named)
+
+
+@bp.app_template_global()
+def typed_differs(typed: str, named) -> bool:
+    """Whether the page should say how it read what was typed: not when the visitor typed the name itself."""
+    return not gazetteer.is_its_name(typed, named)
+
+
+@bp.record_once
+def _check_landmarks(state):
+    """A landmark set in the configuration with no name or a position outside Vietnam stops the start."""
+    gazetteer.configured_landmarks(state.app.config)
 
 
 @bp.app_template_global()

@@ -85,7 +85,7 @@ def test_without_javascript_a_typed_place_sorts_the_list(open_page):
     page.goto("/en/sales-points")
     expect(page.get_by_role("button", name="Near me")).to_be_hidden()
     expect(page.locator(".map__fallback")).to_be_visible()
-    page.get_by_label("Near a commune, ward or former district").fill("ly son")
+    page.get_by_label("Near a place: a commune, ward, beach or sales point").fill("ly son")
     page.get_by_role("button", name="Show").click()
     expect(page.locator(".places .place__name a").first).to_have_text("Lý Sơn OCOP showroom")
     expect(page.locator("#results-count")).to_contain_text("nearest to Lý Sơn special zone first")
