@@ -43,8 +43,9 @@ def certificate_key(text):
     key = str(text or "")
     for _round in range(8):
         previous = key
-        key = unicodedata.normalize("NFKC", key).translate(DASH_TABLE)
-        key = "".join(ch for ch in key if not ch.isspace() and unicodedata.category(ch) not in INVISIBLE).casefold()
+        decomposed = unicodedata.normalize("NFKD", key).casefold().translate(DASH_TABLE)
+        key = unicodedata.normalize("NFKC", "".join(ch for ch in decomposed
+                                                    if not ch.isspace() and unicodedata.category(ch) not in INVISIBLE))
         if key == previous:
             break
     return key

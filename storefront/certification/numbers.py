@@ -35,11 +35,13 @@ def certificate_key(text) -> str:
     if text is None:
         return ""
     key = str(text)
-    # Each step can expose work for another (NFKC turns some signs into a space and a combining mark,
-    # case folding can decompose): repeat until nothing changes, which takes two rounds at most in practice.
+    # Case folding works on the decomposed form (folded composed letters such as ǰ come out decomposed), and
+    # NFKC comes last, so the key is composed. Each step can expose work for another (NFKD turns some signs
+    # into a space and a combining mark): repeat until nothing changes, two rounds in practice.
     for _round in range(8):
         previous = key
-        key = _visible(unicodedata.normalize("NFKC", key).translate(_DASH_TABLE)).casefold()
+        decomposed = unicodedata.normalize("NFKD", key).casefold().translate(_DASH_TABLE)
+        key = unicodedata.normalize("NFKC", _visible(decomposed))
         if key == previous:
             break
     return key

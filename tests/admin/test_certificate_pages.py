@@ -111,6 +111,9 @@ def test_revoking_needs_a_reason_and_is_audited(admin, make_product, make_certif
     assert db.session.get(Certificate, certificate.id).revoked_at is None
     response = admin.post(f"/en/admin/certificates/{certificate.id}/revoke",
                           data={"reason": "<b>Vi phạm</b> an toàn thực phẩm"})
+    assert response.status_code == 200 and "Revoke certificate" in response.get_data(as_text=True)
+    response = admin.post(f"/en/admin/certificates/{certificate.id}/revoke",
+                          data={"reason": "<b>Vi phạm</b> an toàn thực phẩm", "confirmed": "yes"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Certificate, certificate.id).revoked_at is not None
