@@ -474,7 +474,7 @@ def _read_money(value) -> int | None:
             return None
         plain = unicodedata.normalize("NFKC", text).replace("₫", "").replace("đ", "").replace("VND", "").strip()
         if not re.fullmatch(r"\d{1,3}([.,\s]\d{3})+|\d{1,13}", plain):
-            if _runs_as_formula(value):
+            if _runs_as_formula(value) and not re.fullmatch(r"[+-]\s*\d[\d.,\s]*", plain):
                 _read_text(value)  # raises the formula problem
             raise _CellProblem(message)
         price = int(re.sub(r"\D", "", plain))
