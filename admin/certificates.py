@@ -8,9 +8,9 @@ from storefront.audit.models import AuditEntry
 from storefront.catalog.models import Product
 from storefront.certification.forms import DecisionDocumentForm, DecisionForm, RevokeForm
 from storefront.certification.models import PROVINCE_AUTHORITY, Certificate, CertificationLevel
-from storefront.certification.operations import (DocumentRejected, attach_decision_document, decision_pdf_path,
-                                                 issue_certificate, renew_certificate, revoke_certificate,
-                                                 upgrade_certificate)
+from storefront.certification.operations import (DocumentRejected, attach_decision_document, check_revocation,
+                                                 decision_pdf_path, issue_certificate, producer_addresses,
+                                                 renew_certificate, revoke_certificate, upgrade_certificate)
 from storefront.certification.qr import QR_KINDS, qr_download, verification_url
 from storefront.certification.queries import (LIST_FILTERS, certificate_history, certificate_list,
                                               current_stars, expiry_dashboard, is_superseded,
@@ -146,17 +146,25 @@ def upgrade(certificate_id):
 
 @bp.route("/admin/certificates/<int:certificate_id>/revoke", methods=["POST"])
 def revoke(certificate_id):
+    """First post: the reasons, answered by a confirmation page; its "Revoke" revokes (no JavaScript needed)."""
     certificate = _certificate(certificate_id)
     form = RevokeForm()
     if form.validate_on_submit():
         try:
-            revoke_certificate(certificate, form.reason.data)
+            if form.confirmed.data != "yes":
+                reason, reason_en = check_revocation(certificate, form.reason.data, form.reason_en.data)
+                form.confirmed.data = "yes"
+                return render_template("admin/certificates/revoke_confirm.html", certificate=certificate,
+                                       form=form, reason=reason, reason_en=reason_en, day=today(),
+                                       addresses=producer_addresses(certificate.product.producer))
+            revoke_certificate(certificate, form.reason.data, form.reason_en.data)
         except DomainError as error:
             form.form_errors.append(str(error))
         else:
-            flash(_("Certificate %(number)s revoked: the product is no longer shown as OCOP.",
-                    number=certificate.number), "success")
+            flash(_("Certificate %(number)s revoked: the product is no longer shown as OCOP, and the producer "
+                    "is told why.", number=certificate.number), "success")
             return redirect(url_for("admin.certificate", certificate_id=certificate.id))
+    form.confirmed.data = ""
     return _detail(certificate, revoke_form=form, status_code=400)
 
 

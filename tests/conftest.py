@@ -153,7 +153,9 @@ def make_certificate():
             product=product, number=f"OCOP-{number}", stars=stars,
             score=score if score is not None else {3: 60, 4: 80, 5: 95}[stars],
             decision_number=f"{number}/QĐ-UBND", decision_date=decision_date,
-            authority="UBND tỉnh Quảng Ngãi", level=CertificationLevel.PROVINCE,
+            # 5★ are certified at the central level (a CHECK constraint holds every certificate to it).
+            authority="Bộ Nông nghiệp và Môi trường" if stars == 5 else "UBND tỉnh Quảng Ngãi",
+            level=CertificationLevel.CENTRAL if stars == 5 else CertificationLevel.PROVINCE,
             valid_from=decision_date, valid_until=valid_until or default_valid_until(decision_date),
             revoked_at=revoked_at, **fields)
         db.session.add(certificate)

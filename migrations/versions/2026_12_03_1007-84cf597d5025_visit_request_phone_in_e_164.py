@@ -1,7 +1,7 @@
 """A visit request's phone in E.164 (+84…, or a number abroad)
 
 Revision ID: 84cf597d5025
-Revises: e52dd0b30987
+Revises: 52870799fd94
 Create Date: 2026-12-03 10:07:29.524667
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '84cf597d5025'
-down_revision = 'e52dd0b30987'
+down_revision = '52870799fd94'
 branch_labels = None
 depends_on = None
 

@@ -15,31 +15,37 @@ The columns are described in README.md ("Importing the OCOP product list").
 import csv
 import functools
 import io
+import math
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import load_workbook
-from sqlalchemy import select
+from openpyxl.utils import coordinate_to_tuple
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from sqlalchemy import func, select
 
 from ..areas.models import Area, AreaLevel
 from ..audit.operations import pending_changes, record
-from ..certification.models import (CERTIFIED_STARS, Certificate, CertificationLevel, default_valid_until,
-                                    stars_for_score)
+from ..certification.models import Certificate, CertificationLevel
+from ..certification.numbers import DASHES, certificate_key
+from ..certification.operations import announce_certificates
+from ..certification.rules import (PROVINCE_AUTHORITY, check_certificate, default_level, default_valid_until,
+                                   number_breach)
 from ..clock import today
 from ..errors import DomainError
 from ..extensions import db
 from ..labels import SUBGROUP_NAMES
 from ..text import fold as _fold_text
 from ..text import nfc, slugify
+from .forms import MAX_PRICE
 from .models import SUBGROUPS, Producer, Product, ProductGroup
-
-PROVINCE_AUTHORITY = "UBND tỉnh Quảng Ngãi"
 # The same districts, groups and producers come back on every row: fold each text once.
 fold = functools.lru_cache(maxsize=50_000)(_fold_text)
 MAX_ROWS = 20_000
@@ -54,28 +60,29 @@ class Column:
     header_en: str
     required: bool = False
     max_length: int | None = None
+    kind: str = "text"  # how a cell is read: text, integer, date, money, yes_no, or ignored
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("row_label", "STT", "No."),
+    Column("row_label", "STT", "No.", kind="ignored"),
     Column("name_vi", "Tên sản phẩm", "Product name", True, 200),
     Column("name_en", "Tên tiếng Anh", "English name", False, 200),
     Column("producer", "Chủ thể", "Producer", True, 200),
-    Column("district", "Huyện cũ", "Former district", True),
-    Column("group", "Nhóm sản phẩm", "Group", True),
-    Column("subgroup", "Phân nhóm", "Subgroup", True),
-    Column("stars", "Số sao", "Stars", True),
-    Column("score", "Điểm", "Score", True),
+    Column("district", "Huyện cũ", "Former district", True, 200),
+    Column("group", "Nhóm sản phẩm", "Group", True, 200),
+    Column("subgroup", "Phân nhóm", "Subgroup", True, 200),
+    Column("stars", "Số sao", "Stars", True, kind="integer"),
+    Column("score", "Điểm", "Score", True, kind="integer"),
     Column("certificate_number", "Số giấy chứng nhận", "Certificate number", True, 60),
     Column("decision_number", "Số quyết định", "Decision number", True, 60),
-    Column("decision_date", "Ngày quyết định", "Decision date", True),
+    Column("decision_date", "Ngày quyết định", "Decision date", True, kind="date"),
     Column("authority", "Cơ quan cấp", "Authority", False, 200),
-    Column("level", "Cấp công nhận", "Level", False),
-    Column("valid_until", "Hiệu lực đến", "Valid until", False),
-    Column("price", "Giá (đồng)", "Price (VND)", False),
+    Column("level", "Cấp công nhận", "Level", False, 200),
+    Column("valid_until", "Hiệu lực đến", "Valid until", False, kind="date"),
+    Column("price", "Giá (đồng)", "Price (VND)", False, kind="money"),
     Column("unit", "Đơn vị tính", "Unit", False, 80),
-    Column("sold_online", "Bán trực tuyến", "Sold online", False),
-    Column("nominated", "Đề cử 5 sao", "5-star nomination", False),
+    Column("sold_online", "Bán trực tuyến", "Sold online", False, kind="yes_no"),
+    Column("nominated", "Đề cử 5 sao", "5-star nomination", False, kind="date"),
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 
@@ -244,33 +251,256 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
         raise ImportFileError(_("The CSV file is malformed (an unclosed quotation mark?).")) from None
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A workbook cell holding a formula (its value is whatever the spreadsheet last computed: never read)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A workbook cell holding an error (#N/A, #REF!…), or one that cannot be read at all (code "")."""
+
+    code: str
+
+
+class _TolerantSheetParser(WorkSheetParser):
+    """openpyxl's sheet parser, except that a cell it cannot read (text in a number cell, a date beyond the
+    calendar, a string index out of range…) becomes a CellError in its place instead of ending the file; a
+    formula becomes a Formula and an error an CellError, so that no cell passes for what it is not."""
+
+    def parse_cell(self, element):
+        coordinate = element.get("r")
+        try:
+            position = coordinate_to_tuple(coordinate) if coordinate else None
+        except (TypeError, ValueError):
+            raise ImportFileError(_("The Excel workbook could not be read; it may be damaged.")) from None
+        try:
+            cell = super().parse_cell(element)
+        except Exception:  # noqa: BLE001  (openpyxl raises many kinds for one malformed cell)
+            row, column = position if position else (self.row_counter, self.col_counter + 1)
+            self.col_counter = column
+            value = Formula("") if element.find(FORMULA_TAG) is not None else CellError("")
+            return {"row": row, "column": column, "value": value, "data_type": "e", "style_id": 0}
+        value = cell["value"]
+        if cell["data_type"] == "f":
+            cell["value"] = Formula(str(getattr(value, "text", value) or ""))
+        elif cell["data_type"] == "e":
+            cell["value"] = CellError(str(value))
+        return cell
+
+
 def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportFileError(_("The Excel workbook could not be read; it may be damaged.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, list(values)))
+    # openpyxl warns about what it skips (styles, extensions, dates out of range): the cells say it all.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        except Exception:  # noqa: BLE001  (openpyxl raises many kinds for a damaged workbook)
+            raise ImportFileError(_("The Excel workbook could not be read; it may be damaged.")) from None
+        try:
+            if not workbook.worksheets:
+                raise ImportFileError(_("The Excel workbook has no sheet of rows."))
+            return _sheet_rows(workbook, workbook.worksheets[0])
+        except ImportFileError:
+            raise
+        except Exception:  # noqa: BLE001  (a damaged sheet: XML that does not parse, a bad row number…)
+            raise ImportFileError(_("The Excel workbook could not be read; it may be damaged.")) from None
+        finally:
+            workbook.close()
+
+
+def _sheet_rows(workbook, sheet) -> list[tuple[int, list]]:
+    """The first sheet's rows as (row number, values by column), read cell by cell with _TolerantSheetParser.
+    (openpyxl's own reading stops at the first cell it cannot convert.)"""
+    rows = []
+    with sheet._get_source() as source:  # noqa: SLF001  (the read-only sheet's XML, as openpyxl reads it)
+        parser = _TolerantSheetParser(source, sheet._shared_strings, data_only=False,  # noqa: SLF001
+                                      epoch=workbook.epoch, date_formats=workbook._date_formats,  # noqa: SLF001
+                                      timedelta_formats=workbook._timedelta_formats)  # noqa: SLF001
+        for number, cells in parser.parse():
+            values = [None] * max((cell["column"] for cell in cells), default=0)
+            for cell in cells:
+                values[cell["column"] - 1] = cell["value"]
+            rows.append((number, values))
             if len(rows) > MAX_ROWS + 100:
                 break
-        return rows
-    finally:
-        workbook.close()
+    return rows
 
 
 def _text(value) -> str:
+    """Any cell as text, for headers, blank rows and messages (never fails)."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, Formula):
+        value = value.text
+    elif isinstance(value, CellError):
+        value = value.code
+    elif isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = nfc(str(value)).strip()
-    # An exported cell that a spreadsheet would have run as a formula was written with an apostrophe.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
+    return nfc(str(value)).strip()
+
+
+# --- Reading one cell as its column expects ---
+
+INTEGER_MESSAGES = {
+    "stars": lambda: _("Stars must be 3, 4 or 5: only products rated 3 stars or more are certified."),
+    "score": lambda: _("The score must be a whole number from 0 to 100."),
+}
+
+FORMULA_SIGNS = ("=", "+", "-", "@")
+_CONTROL = frozenset({"Cc", "Cs"})
+_PLACEHOLDER = re.compile(f"[\\s{re.escape(DASHES)}]+")  # "-" or "–" alone: the lists' "nothing here"
+
+
+class _CellProblem(Exception):
+    """The cell cannot be read as its column expects; the message says why, in the user's language."""
+
+
+def _runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet would run this text as a formula (or a tab or carriage return hides one)."""
+    return text.startswith(("\t", "\r")) or text.strip().startswith(FORMULA_SIGNS)
+
+
+def _not_plain(value, expected: str):
+    """The problem of a cell of the wrong type: a formula, an error, a date, a yes/no…"""
+    if isinstance(value, Formula):
+        return _CellProblem(_("A formula: type the value itself (the import never runs formulas)."))
+    if isinstance(value, CellError) and value.code:
+        return _CellProblem(_("The cell shows the error %(code)s: type the value itself.", code=value.code[:20]))
+    if isinstance(value, bool):
+        return _CellProblem(_("A yes/no (TRUE/FALSE) cell where %(expected)s is expected.", expected=expected))
+    if isinstance(value, (datetime, date, time, timedelta)):
+        return _CellProblem(_("A date or time where %(expected)s is expected.", expected=expected))
+    if isinstance(value, (int, float)):
+        return _CellProblem(_("A number where %(expected)s is expected.", expected=expected))
+    return _CellProblem(_("This cell cannot be read: type its value again."))
+
+
+def _cell_string(value) -> str | None:
+    """A text cell's text: NFC, spaces collapsed; None when the cell is not text."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def _read_text(value) -> str:
+    """A text column's value; a whole number reads as its digits (a certificate numbered 12)."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _CellProblem(_("This cell cannot be read: type its value again."))
+        return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(value)
+    if not isinstance(value, str):
+        raise _not_plain(value, _("text"))
+    raw = unicodedata.normalize("NFC", value)
+    if _PLACEHOLDER.fullmatch(raw):
+        return ""
+    if raw.startswith("'") and _runs_as_formula(raw[1:]):
+        raw = raw[1:]  # written with a leading apostrophe, as the exports write such text: it is text
+    elif _runs_as_formula(raw):
+        sign = raw.strip()[:1] if raw.strip()[:1] in FORMULA_SIGNS else raw[:1]
+        raise _CellProblem(_("Starts with “%(sign)s”: a spreadsheet would run it as a formula. Type the text "
+                             "without it.", sign={"\t": "Tab", "\r": "CR"}.get(sign, sign)))
+    # Invisible formatting (soft hyphens, zero-width spaces, direction marks) goes; control characters are refused.
+    text = " ".join("".join(ch for ch in raw if unicodedata.category(ch) != "Cf").split())
+    if any(unicodedata.category(ch) in _CONTROL for ch in text):
+        raise _CellProblem(_("Contains invisible control characters: type the text again."))
     return text
+
+
+def _read_integer(value, message: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    text = _cell_string(value)
+    if text is None:
+        if isinstance(value, float):
+            raise _CellProblem(message)
+        raise _not_plain(value, _("a whole number"))
+    text = unicodedata.normalize("NFKC", text)
+    if re.fullmatch(r"[+-]?\d{1,9}", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?\d{1,9}[.,]0+", text):
+        return int(re.split(r"[.,]", text)[0])
+    if _runs_as_formula(value):
+        _read_text(value)  # raises the formula problem
+    raise _CellProblem(message)
+
+
+def _read_date(value) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _cell_string(value)
+    if text is None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise _CellProblem(_("A number, not a date: write it as dd/mm/yyyy."))
+        raise _not_plain(value, _("a date"))
+    if not text or _PLACEHOLDER.fullmatch(text):
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    if _runs_as_formula(value):
+        _read_text(value)  # raises the formula problem
+    raise _CellProblem(_("Not a date: write it as dd/mm/yyyy."))
+
+
+def _read_money(value) -> int | None:
+    message = _("The price must be a whole number of đồng, like 185000.")
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not (math.isfinite(value) and float(value).is_integer() and value >= 0):
+            raise _CellProblem(message)
+        price = int(value)
+    else:
+        text = _cell_string(value)
+        if text is None:
+            raise _not_plain(value, _("a price"))
+        if not text or _PLACEHOLDER.fullmatch(text):
+            return None
+        plain = unicodedata.normalize("NFKC", text).replace("₫", "").replace("đ", "").replace("VND", "").strip()
+        if not re.fullmatch(r"\d{1,3}([.,\s]\d{3})+|\d{1,13}", plain):
+            if _runs_as_formula(value) and not re.fullmatch(r"[+-]\s*\d[\d.,\s]*", plain):
+                _read_text(value)  # raises the formula problem
+            raise _CellProblem(message)
+        price = int(re.sub(r"\D", "", plain))
+    if price > MAX_PRICE:
+        raise _CellProblem(_("The price is too high: at most %(price)s đồng.", price=f"{MAX_PRICE:,}".replace(",", ".")))
+    return price
+
+
+def _read_yes_no(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = _cell_string(value)
+    if text is None:
+        raise _not_plain(value, _("Có or Không"))
+    folded = fold(text)
+    if folded in YES:
+        return True
+    if folded in NO or _PLACEHOLDER.fullmatch(text):
+        return False
+    if _runs_as_formula(value):
+        _read_text(value)  # raises the formula problem
+    raise _CellProblem(_("Write “Có” or “Không”."))
 
 
 def _header_key(text: str) -> str:
@@ -313,8 +543,9 @@ class _Checker:
         self.products = {(product.producer_id, fold(product.name_vi)): product
                          for product in db.session.scalars(select(Product))}
         self.slugs = set(db.session.scalars(select(Product.slug)))
-        self.certificate_numbers = {(fold(authority), fold(number)): None for authority, number in
-                                    db.session.execute(select(Certificate.authority, Certificate.number))}
+        # Numbers compare by their key, as the database's uniqueness rule does (certification/numbers.py).
+        self.certificate_numbers = {(fold(authority), key): None for authority, key in
+                                    db.session.execute(select(Certificate.authority, Certificate.number_key))}
         self.decisions = {(fold(authority), fold(number), product_id): None
                           for authority, number, product_id in db.session.execute(
                               select(Certificate.authority, Certificate.decision_number, Certificate.product_id))}
@@ -345,20 +576,41 @@ class _Checker:
         return self.table.headers.get(key) or COLUMNS_BY_KEY[key].header_vi
 
     def _values(self, number: int, raw: dict, problems: list[Problem]) -> dict:
+        """The row's cells read as their columns expect; each cell that cannot be is a problem of the row
+        (whatever it holds: text, a number, a date, a yes/no, a formula, an error or nothing)."""
         values = {}
+        unreadable = set()
 
         def problem(key, message):
             problems.append(Problem(number, self._header(key), message))
 
+        readers = {
+            "integer": lambda key, cell: _read_integer(cell, INTEGER_MESSAGES[key]()),
+            "date": lambda key, cell: _read_date(cell),
+            "money": lambda key, cell: _read_money(cell),
+            "yes_no": lambda key, cell: _read_yes_no(cell),
+            "text": lambda key, cell: _read_text(cell),
+        }
         for column in COLUMNS:
-            text = _text(raw.get(column.key))
-            if column.required and not text:
+            if column.kind == "ignored":
+                continue
+            try:
+                value = readers[column.kind](column.key, raw.get(column.key))
+            except _CellProblem as error:
+                problem(column.key, str(error))
+                unreadable.add(column.key)
+                value = None
+            if value in (None, "") and column.required and column.key not in unreadable:
                 problem(column.key, _("Empty: this column is required."))
-            elif column.max_length and len(text) > column.max_length:
+                unreadable.add(column.key)
+            elif column.max_length and isinstance(value, str) and len(value) > column.max_length:
                 problem(column.key, _("Too long: at most %(count)s characters.", count=column.max_length))
-            values[column.key] = text
-        if problems:
-            return values
+                unreadable.add(column.key)
+            values[column.key] = value
+        for key in ("name_en", "unit", "authority", "level"):
+            values[key] = values[key] or ""
+        if any(COLUMNS_BY_KEY[key].kind == "text" for key in unreadable):
+            return values  # the names that find the producer and the product are needed to go further
 
         district = self.districts.get(_district_key(values["district"]))
         if district is None:
@@ -376,64 +628,27 @@ class _Checker:
                                       name=values["subgroup"], group=int(group)))
             values["subgroup"] = code
 
-        stars = _integer(raw.get("stars"))
-        if stars is None or stars not in CERTIFIED_STARS:
-            problem("stars", _("Stars must be 3, 4 or 5: only products rated 3 stars or more are certified."))
-        score = _integer(raw.get("score"))
-        if score is None or not 0 <= score <= 100:
-            problem("score", _("The score must be a whole number from 0 to 100."))
-        elif stars in CERTIFIED_STARS and stars_for_score(score) != stars:
-            problem("score", _("A score of %(score)s gives %(given)s stars, not %(stars)s.",
-                               score=score, given=stars_for_score(score), stars=stars))
-        values["stars"], values["score"] = stars, score
-
-        decided = _date(raw.get("decision_date"))
-        if decided is None:
-            problem("decision_date", _("Not a date: write it as dd/mm/yyyy."))
-        elif decided > today():
-            problem("decision_date", _("The decision date is in the future."))
-        elif decided.year < 2000:
-            problem("decision_date", _("The decision date is too early."))
-        values["decision_date"] = decided
-
-        if values["valid_until"]:
-            valid_until = _date(raw.get("valid_until"))
-            if valid_until is None:
-                problem("valid_until", _("Not a date: write it as dd/mm/yyyy."))
-            elif decided is not None and valid_until < decided:
-                problem("valid_until", _("The certificate would end before its decision."))
-            values["valid_until"] = valid_until
-        else:
-            values["valid_until"] = default_valid_until(decided) if decided else None
+        if (breach := number_breach(values["certificate_number"])) is not None:
+            problem("certificate_number", breach.message)
 
         values["authority"] = values["authority"] or PROVINCE_AUTHORITY
-        level = _level(values["level"], stars, values["authority"])
+        level = _level(values["level"]) if values["level"] else default_level(values["stars"], values["authority"])
         if level is None:
             problem("level", _("Unknown level “%(name)s”: write Trung ương, Tỉnh or Huyện.", name=values["level"]))
         values["level"] = level
 
-        if values["price"]:
-            price = _money(raw.get("price"))
-            if price is None:
-                problem("price", _("The price must be a whole number of đồng, like 185000."))
-            values["price"] = price
-        else:
-            values["price"] = None
+        # The certificate's own rules, as the office's form applies them (certification/rules.py).
+        for breach in check_certificate(stars=values["stars"], score=values["score"], level=level,
+                                        decision_date=values["decision_date"], valid_until=values["valid_until"],
+                                        today=today()):
+            problem(breach.field, breach.message)
+        if values["valid_until"] is None and values["decision_date"] is not None \
+                and "decision_date" not in {p.column for p in problems if p.row == number} \
+                and values["decision_date"] <= today():
+            values["valid_until"] = default_valid_until(values["decision_date"])
 
-        online = fold(values["sold_online"])
-        if online not in YES | NO:
-            problem("sold_online", _("Write “Có” or “Không”."))
-        values["sold_online"] = online in YES
-
-        if values["nominated"]:
-            nominated = _date(raw.get("nominated"))
-            if nominated is None:
-                problem("nominated", _("Not a date: write it as dd/mm/yyyy."))
-            elif nominated > today():
-                problem("nominated", _("The nomination date is in the future."))
-            values["nominated"] = nominated
-        else:
-            values["nominated"] = None
+        if values["nominated"] is not None and values["nominated"] > today():
+            problem("nominated", _("The nomination date is in the future."))
         return values
 
     def _plan(self, number: int, values: dict, problems: list[Problem]) -> None:
@@ -442,16 +657,16 @@ class _Checker:
 
         # Checked even when other cells of the row have problems, so the report lists them all at once.
         authority = values["authority"] or PROVINCE_AUTHORITY
-        if values["certificate_number"]:
-            certificate_key = (fold(authority), fold(values["certificate_number"]))
-            if certificate_key in self.certificate_numbers:
-                earlier = self.certificate_numbers[certificate_key]
+        if values["certificate_number"] and isinstance(values["certificate_number"], str):
+            number_key = (fold(authority), certificate_key(values["certificate_number"]))
+            if number_key in self.certificate_numbers:
+                earlier = self.certificate_numbers[number_key]
                 problem("certificate_number",
                         _("Certificate %(number)s of %(authority)s is already in row %(row)s.",
                           number=values["certificate_number"], authority=authority, row=earlier) if earlier else
                         _("Certificate %(number)s of %(authority)s is already in the catalogue.",
                           number=values["certificate_number"], authority=authority))
-            self.certificate_numbers.setdefault(certificate_key, number)
+            self.certificate_numbers.setdefault(number_key, number)
         district = values.get("district")
         if not isinstance(district, Area) or not values["producer"]:
             return
@@ -536,8 +751,8 @@ def _district_key(name: str) -> str:
 
 
 def _group(text: str) -> ProductGroup | None:
-    number = _integer(text)
-    if number is not None:
+    if re.fullmatch(r"[+-]?\d{1,9}", text):
+        number = int(text)
         return ProductGroup(number) if 1 <= number <= 6 else None
     key = _header_key(text)
     for group in ProductGroup:
@@ -546,55 +761,11 @@ def _group(text: str) -> ProductGroup | None:
     return None
 
 
-def _level(text: str, stars: int | None, authority: str) -> CertificationLevel | None:
-    if text:
-        key = _header_key(text)
-        for level in CertificationLevel:
-            if key in (_header_key(LEVEL_NAMES_VI[level]), level.value, f"cap {_header_key(LEVEL_NAMES_VI[level])}"):
-                return level
-        return None
-    if stars == 5:
-        return CertificationLevel.CENTRAL
-    if "tinh" in fold(authority).split():
-        return CertificationLevel.PROVINCE
-    return CertificationLevel.DISTRICT
-
-
-def _integer(value) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    text = _text(value)
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    if re.fullmatch(r"[+-]?\d+[.,]0+", text):
-        return int(re.split(r"[.,]", text)[0])
-    return None
-
-
-def _money(value) -> int | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value) if float(value).is_integer() and value >= 0 else None
-    text = _text(value).replace("₫", "").replace("đ", "").replace("VND", "").strip()
-    if re.fullmatch(r"\d{1,3}([.,\s]\d{3})+|\d+", text):
-        return int(re.sub(r"\D", "", text))
-    return None
-
-
-def _date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = unicodedata.normalize("NFKC", _text(value))
-    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
+def _level(text: str) -> CertificationLevel | None:
+    key = _header_key(text)
+    for level in CertificationLevel:
+        if key in (_header_key(LEVEL_NAMES_VI[level]), level.value, f"cap {_header_key(LEVEL_NAMES_VI[level])}"):
+            return level
     return None
 
 
@@ -610,6 +781,16 @@ def apply_plan(report: ImportReport, source: str, advance: Callable[[int], None]
     # Audit entries are written after one flush for the whole file (a flush per new object, to learn
     # its id, made a long list crawl); their changes are taken before it, as record() needs.
     entries: list[tuple[str, object, dict, str]] = []
+    # What each product held before each row, to tell its producer "issued", "renewed" or "upgraded".
+    existing = {plan.product.id for plan in report.plans if plan.product is not None}
+    best_stars: dict[tuple, int] = {}
+    if existing:
+        stars_of = dict(db.session.execute(select(Certificate.product_id, func.max(Certificate.stars))
+                                           .where(Certificate.product_id.in_(existing))
+                                           .group_by(Certificate.product_id)).all())
+        best_stars = {plan.product_key: stars_of[plan.product.id] for plan in report.plans
+                      if plan.product is not None and plan.product.id in stars_of}
+    announced: list[tuple[Certificate, str]] = []
     for plan in report.plans:
         values = plan.values
         note = _("Imported from %(file)s, row %(row)s", file=source, row=plan.row)
@@ -635,6 +816,10 @@ def apply_plan(report: ImportReport, source: str, advance: Callable[[int], None]
             valid_until=values["valid_until"])
         db.session.add(certificate)
         entries.append(("certificate.import", certificate, pending_changes(certificate), note))
+        before = best_stars.get(plan.product_key)
+        announced.append((certificate, "issued" if before is None else "upgraded" if values["stars"] > before
+                          else "renewed"))
+        best_stars[plan.product_key] = max(before or 0, values["stars"])
         advance(1)
     db.session.flush()
     for action, obj, changes, note in entries:
@@ -643,4 +828,8 @@ def apply_plan(report: ImportReport, source: str, advance: Callable[[int], None]
                 changes[key] = [None, getattr(obj, key)]
         record(action, obj, changes=changes, note=note)
     db.session.flush()
+    # Producers hear of the certificates in force (a list may also record old, ended ones: no news).
+    day = today()
+    announce_certificates([(certificate, event) for certificate, event in announced
+                           if certificate.valid_until >= day])
     return len(created), sum(action == "certificate.import" for action, *_rest in entries)

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -40,9 +40,15 @@ class DecisionForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for revoking"), validators=[
+    """Revoking takes two posts: the reasons, then the confirmation page's "Revoke" (`confirmed`), so that it
+    never happens in one click, with or without JavaScript."""
+
+    reason = TextAreaField(_l("Reason for revoking (in Vietnamese, as the authority gives it)"), validators=[
         DataRequired(_l("Give the reason for revoking the certificate.")),
         Length(min=5, max=1000, message=_l("Give the reason in 5 to 1,000 characters."))])
+    reason_en = TextAreaField(_l("The reason in English, for visitors (optional)"), validators=[
+        Optional(), Length(max=1000, message=_l("Give the reason in 5 to 1,000 characters."))])
+    confirmed = HiddenField()
 
 
 class DecisionDocumentForm(FlaskForm):

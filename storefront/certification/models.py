@@ -1,56 +1,29 @@
 """OCOP certificates. Whether one is valid is derived from its dates when read, never stored."""
 import enum
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..catalog.models import Product
-from ..clock import add_months, local_date, utcnow
+from ..clock import local_date, utcnow
 from ..extensions import db, enum_column
 from ..media.models import MediaImage
-
-VALIDITY_MONTHS = 36
-PROVINCE_AUTHORITY = "UBND tỉnh Quảng Ngãi"
-CERTIFIED_STARS = (3, 4, 5)
-# Lowest score of each star level (Decision 148/QĐ-TTg).
-STAR_THRESHOLDS = ((5, 90), (4, 70), (3, 50), (2, 30), (1, 0))
-
-
-def stars_for_score(score: int) -> int:
-    for stars, lowest in STAR_THRESHOLDS:
-        if score >= lowest:
-            return stars
-    raise ValueError(f"score out of range: {score}")
-
-
-# Verification codes: no 0/O, 1/I/L, so a code copied from packaging by hand is read right.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 10  # 31**10 ≈ 8×10^14: not worth guessing, short enough to type and to keep the QR small
+from .numbers import CODE_ALPHABET, CODE_LENGTH, certificate_key, normalized_code  # noqa: F401  (re-exported)
+from .rules import (CERTIFIED_STARS, CERTIFIED_STARS_SQL, LEVEL_MATCHES_STARS_SQL,  # noqa: F401  (re-exported)
+                    NUMBER_KEY_MAX_LENGTH, PROVINCE_AUTHORITY, SCORE_MATCHES_STARS_SQL, STAR_THRESHOLDS,
+                    VALID_AFTER_DECISION_SQL, VALIDITY_MONTHS, CertificationLevel, default_valid_until,
+                    stars_for_score)
 
 
 def new_verification_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def normalized_code(text: str) -> str | None:
-    """`text` as a verification code (any case, with spaces or hyphens), or None if it cannot be one."""
-    code = "".join(ch for ch in text.upper() if ch not in " -")
-    if len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code):
-        return code
-    return None
-
-
-def default_valid_until(decision_date: date) -> date:
-    """Last day of validity: 36 months from the certifying decision."""
-    return add_months(decision_date, VALIDITY_MONTHS) - timedelta(days=1)
-
-
-class CertificationLevel(enum.StrEnum):
-    CENTRAL = "central"
-    PROVINCE = "province"
-    DISTRICT = "district"  # certified 3★ until June 2025
+def _number_key_of_insert(context) -> str:
+    """The key of a row inserted without the ORM (a bulk insert of dictionaries)."""
+    return certificate_key(context.get_current_parameters().get("number"))
 
 
 class CertificateStatus(enum.StrEnum):
@@ -62,18 +35,22 @@ class CertificateStatus(enum.StrEnum):
 
 class Certificate(db.Model):
     __table_args__ = (
-        CheckConstraint("stars IN (3, 4, 5)", name="certified_stars"),
-        CheckConstraint(
-            "(stars = 3 AND score BETWEEN 50 AND 69) OR (stars = 4 AND score BETWEEN 70 AND 89)"
-            " OR (stars = 5 AND score BETWEEN 90 AND 100)", name="score_matches_stars"),
+        # The rules of rules.py that a CHECK can express, written from the same tables.
+        CheckConstraint(CERTIFIED_STARS_SQL, name="certified_stars"),
+        CheckConstraint(SCORE_MATCHES_STARS_SQL, name="score_matches_stars"),
+        CheckConstraint(LEVEL_MATCHES_STARS_SQL, name="level_matches_stars"),
         CheckConstraint("valid_until >= valid_from", name="validity_ordered"),
-        UniqueConstraint("authority", "number", name="uq_certificate_authority_number"),
+        CheckConstraint(VALID_AFTER_DECISION_SQL, name="valid_after_decision"),
+        # Unique per authority however the number is typed (case, spaces, dashes): see numbers.py.
+        UniqueConstraint("authority", "number_key", name="uq_certificate_authority_number_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"), index=True)
     # Free text: no national numbering scheme exists; unique per issuing authority.
     number: Mapped[str] = mapped_column(String(60))
+    # certificate_key(number), kept by the validator below: what lookups and the uniqueness rule compare.
+    number_key: Mapped[str] = mapped_column(String(NUMBER_KEY_MAX_LENGTH), index=True, default=_number_key_of_insert)
     stars: Mapped[int]
     score: Mapped[int]
     decision_number: Mapped[str] = mapped_column(String(60))
@@ -83,7 +60,8 @@ class Certificate(db.Model):
     valid_from: Mapped[date] = mapped_column(index=True)
     valid_until: Mapped[date] = mapped_column(index=True)
     revoked_at: Mapped[datetime | None]
-    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    revocation_reason: Mapped[str | None] = mapped_column(Text)  # in Vietnamese, as the authority gave it
+    revocation_reason_en: Mapped[str | None] = mapped_column(Text)  # an English translation, when the office gives one
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Printed as a QR code on packaging; the number is guessable, this is not. Either verifies.
     verification_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_verification_code)
@@ -97,6 +75,11 @@ class Certificate(db.Model):
         "certificates", order_by="Certificate.decision_date.desc()", cascade="all, delete-orphan"))
     replaces: Mapped["Certificate | None"] = relationship(remote_side=[id])
     decision_image: Mapped[MediaImage | None] = relationship()
+
+    @validates("number")
+    def _keep_number_key(self, _name, number):
+        self.number_key = certificate_key(number)
+        return number
 
     @property
     def has_decision_document(self) -> bool:

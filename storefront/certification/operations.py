@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
@@ -23,12 +24,12 @@ from ..errors import DomainError
 from ..extensions import db
 from ..media.pipeline import ImageRejected, store_image
 from ..notifications.operations import queue_message
-from .models import (CERTIFIED_STARS, Certificate, CertificationLevel, default_valid_until, new_verification_code,
-                     stars_for_score)
+from .models import Certificate, CertificationLevel, default_valid_until, new_verification_code
+from .numbers import certificate_key, clean_text
+from .rules import check_certificate, number_breach
 
-# Since 1 July 2025 (two-tier local government) no district certifies any more.
-DISTRICTS_CERTIFIED_UNTIL = date(2025, 6, 30)
 TEXT_LIMITS = {"number": 60, "decision_number": 60, "authority": 200}
+REASON_LIMIT = 1000
 
 
 class CertificateRefused(DomainError):
@@ -55,7 +56,7 @@ class Decision:
 
 def issue_certificate(product: Product, decision: Decision, replaces: Certificate | None = None,
                       action: str = "certificate.issue", note: str = "") -> Certificate:
-    """A new certificate for `product`, valid from its decision date."""
+    """A new certificate for `product`, valid from its decision date; the producer is told."""
     fields = _checked(decision)
     if product.id is None:
         raise CertificateRefused(_("Choose the product to certify."))
@@ -68,6 +69,7 @@ def issue_certificate(product: Product, decision: Decision, replaces: Certificat
     if certificate.valid_until < certificate.valid_from:
         raise CertificateRefused(_("The certificate cannot end before its decision date."))
     audit_record(action, certificate, note=note)
+    announce_certificates([(certificate, ANNOUNCED_ACTIONS.get(action, "issued"))])
     return certificate
 
 
@@ -89,19 +91,28 @@ def upgrade_certificate(old: Certificate, decision: Decision) -> Certificate:
                                     old=old.stars, new=decision.stars))
 
 
-def revoke_certificate(certificate: Certificate, reason: str) -> Certificate:
-    """Revoked from now on: the product loses this certificate's stars today."""
-    reason = " ".join((reason or "").split())
+def check_revocation(certificate: Certificate, reason: str, reason_en: str = "") -> tuple[str, str]:
+    """The reasons as they would be stored, or CertificateRefused: what the confirmation step shows."""
+    reason, reason_en = clean_text(reason), clean_text(reason_en)
     if certificate.revoked_at is not None:
         raise CertificateRefused(_("This certificate was already revoked on %(date)s.",
                                    date=certificate.revoked_on.strftime("%d/%m/%Y")))
     if len(reason) < 5:
         raise CertificateRefused(_("Give the reason for revoking the certificate."))
-    if len(reason) > 1000:
+    if len(reason) > REASON_LIMIT or len(reason_en) > REASON_LIMIT:
         raise CertificateRefused(_("The reason is too long (at most 1,000 characters)."))
+    return reason, reason_en
+
+
+def revoke_certificate(certificate: Certificate, reason: str, reason_en: str = "") -> Certificate:
+    """Revoked from now on: the product loses this certificate's stars today, and the producer is told why.
+    `reason` is the authority's, in Vietnamese; `reason_en` an optional English translation for visitors."""
+    reason, reason_en = check_revocation(certificate, reason, reason_en)
     certificate.revoked_at = utcnow()
     certificate.revocation_reason = reason
+    certificate.revocation_reason_en = reason_en or None
     audit_record("certificate.revoke", certificate, note=reason)
+    announce_certificates([(certificate, "revoked")])
     return certificate
 
 
@@ -182,7 +193,7 @@ def _check_pdf(data: bytes) -> None:
 # --- checks ---------------------------------------------------------------------------------------
 
 def _checked(decision: Decision) -> Decision:
-    values = {name: " ".join((getattr(decision, name) or "").split()) for name in TEXT_LIMITS}
+    values = {name: clean_text(getattr(decision, name)) for name in TEXT_LIMITS}
     for name, label in (("number", _("certificate number")), ("decision_number", _("decision number")),
                         ("authority", _("issuing authority"))):
         if not values[name]:
@@ -190,31 +201,24 @@ def _checked(decision: Decision) -> Decision:
         if len(values[name]) > TEXT_LIMITS[name]:
             raise CertificateRefused(_("The %(field)s is too long (at most %(limit)s characters).",
                                        field=label, limit=TEXT_LIMITS[name]))
-    if decision.stars not in CERTIFIED_STARS:
-        raise CertificateRefused(_("Only 3, 4 and 5 stars are certified."))
-    if not 0 <= decision.score <= 100:
-        raise CertificateRefused(_("The score is out of 100."))
-    if stars_for_score(decision.score) != decision.stars:
-        raise CertificateRefused(_("A score of %(score)s gives %(given)s stars, not %(stars)s.",
-                                   score=decision.score, given=stars_for_score(decision.score),
-                                   stars=decision.stars))
-    if decision.decision_date > today():
-        raise CertificateRefused(_("The decision date cannot be in the future."))
-    if decision.level is CertificationLevel.DISTRICT and decision.stars != 3:
-        raise CertificateRefused(_("A district only certified 3 stars."))
-    if decision.level is CertificationLevel.DISTRICT and decision.decision_date > DISTRICTS_CERTIFIED_UNTIL:
-        raise CertificateRefused(_("Districts no longer certify since 1 July 2025: choose the province."))
-    if decision.level is not CertificationLevel.CENTRAL and decision.stars == 5:
-        raise CertificateRefused(_("5 stars are certified at the central level."))
-    if decision.valid_until is not None and decision.valid_until < decision.decision_date:
-        raise CertificateRefused(_("The certificate cannot end before its decision date."))
-    taken = db.session.scalar(select(exists().where(Certificate.authority == values["authority"],
-                                                    Certificate.number == values["number"])))
-    if taken:
+    if (breach := number_breach(values["number"])) is not None:
+        raise CertificateRefused(breach.message)
+    breaches = check_certificate(stars=decision.stars, score=decision.score, level=decision.level,
+                                 decision_date=decision.decision_date, valid_until=decision.valid_until,
+                                 today=today())
+    if breaches:
+        raise CertificateRefused(" ".join(breach.message for breach in breaches))
+    if number_taken(values["authority"], values["number"]):
         raise CertificateRefused(_("%(authority)s already issued a certificate numbered %(number)s.",
                                    authority=values["authority"], number=values["number"]))
     return Decision(values["number"], decision.stars, decision.score, values["decision_number"],
                     decision.decision_date, values["authority"], decision.level, decision.valid_until)
+
+
+def number_taken(authority: str, number: str) -> bool:
+    """Whether `authority` already issued `number`, however either was typed (the unique constraint's rule)."""
+    return bool(db.session.scalar(select(exists().where(Certificate.authority == authority,
+                                                        Certificate.number_key == certificate_key(number)))))
 
 
 def _check_replaceable(old: Certificate, decision: Decision) -> None:
@@ -228,12 +232,92 @@ def _check_replaceable(old: Certificate, decision: Decision) -> None:
 # --- expiry notices -------------------------------------------------------------------------------
 
 def producer_addresses(producer) -> list[str]:
-    """Where a producer is written to: its own address, else its active accounts' addresses."""
-    if producer.email:
-        return [producer.email.strip()]
-    return list(db.session.scalars(
+    """Where a producer is written to: its own address and those of its active accounts (as a new order's
+    notice finds them), each once, in a stable order."""
+    addresses = {producer.email.strip().lower()} if producer.email and producer.email.strip() else set()
+    addresses.update(email.strip().lower() for email in db.session.scalars(
         select(User.email).where(User.producer_id == producer.id, User.role == Role.PRODUCER,
-                                 User.active.is_(True)).order_by(User.id)))
+                                 User.active.is_(True))) if email and email.strip())
+    return sorted(addresses)
+
+
+# What the producer hears of: the audit action of each operation, as the notice names it.
+ANNOUNCED_ACTIONS = {"certificate.issue": "issued", "certificate.renew": "renewed",
+                     "certificate.upgrade": "upgraded", "certificate.import": "issued"}
+ANNOUNCED_EVENTS = ("issued", "renewed", "upgraded", "revoked")
+
+
+def announce_certificates(changes: list[tuple[Certificate, str]]):
+    """Stage, in Vietnamese, the notice of each certificate issued, renewed, upgraded or revoked: one message
+    per producer (an import may bring several), to the producer's address and its active accounts' together.
+    Each certificate and event is announced once, however often this is asked. Returns the messages queued."""
+    if any(certificate.id is None for certificate, _event in changes):
+        db.session.flush()  # the notice names itself after the certificates' ids
+    by_producer: dict[int, list[tuple[Certificate, str]]] = {}
+    for certificate, event in changes:
+        if event not in ANNOUNCED_EVENTS:
+            raise ValueError(f"unknown certificate event {event!r}")
+        by_producer.setdefault(certificate.product.producer_id, []).append((certificate, event))
+    queued = []
+    with force_locale("vi"):
+        for items in by_producer.values():
+            producer = items[0][0].product.producer
+            addresses = producer_addresses(producer)
+            if not addresses:
+                continue  # the office calls them: the expiring list shows their phone
+            if len(items) == 1:
+                certificate, event = items[0]
+                dedupe_key = f"certificate-{certificate.id}-{event}"
+                subject = _announcement_subject(certificate, event)
+            else:
+                ids = ";".join(f"{certificate.id}:{event}" for certificate, event in items)
+                dedupe_key = f"certificates-{producer.id}-{hashlib.sha256(ids.encode()).hexdigest()[:24]}"
+                subject = _("%(count)s OCOP certificates of your products were recorded", count=len(items))
+            body = "\n\n".join([_("Dear %(producer)s,", producer=producer.name)]
+                                + [_announcement_line(certificate, event) for certificate, event in items]
+                                + [_("You find your certificates, their state and the QR codes to print on your "
+                                     "packaging on the Certificates page of your producer workspace."),
+                                   _("The OCOP office of Quảng Ngãi")])
+            message = queue_message(f"certificate-{items[0][1]}" if len(items) == 1 else "certificate-import",
+                                    ", ".join(addresses), subject, body, dedupe_key=dedupe_key)
+            if message is not None:
+                queued.append(message)
+    return queued
+
+
+def _announcement_subject(certificate: Certificate, event: str) -> str:
+    product = certificate.product.name_vi
+    if event == "revoked":
+        return _("OCOP certificate %(number)s of %(product)s was revoked", number=certificate.number, product=product)
+    if event == "renewed":
+        return _("OCOP certificate of %(product)s renewed: %(number)s", number=certificate.number, product=product)
+    if event == "upgraded":
+        return _("%(product)s now holds %(stars)s OCOP stars: certificate %(number)s", number=certificate.number,
+                 product=product, stars=certificate.stars)
+    return _("OCOP certificate %(number)s issued for %(product)s", number=certificate.number, product=product)
+
+
+def _announcement_line(certificate: Certificate, event: str) -> str:
+    values = {"number": certificate.number, "product": certificate.product.name_vi, "stars": certificate.stars,
+              "score": certificate.score, "decision": certificate.decision_number,
+              "decided": certificate.decision_date.strftime("%d/%m/%Y"), "authority": certificate.authority,
+              "until": certificate.valid_until.strftime("%d/%m/%Y"),
+              "old": certificate.replaces.number if certificate.replaces is not None else ""}
+    if event == "revoked":
+        return _("Certificate %(number)s of “%(product)s” (%(stars)s stars) was revoked on %(date)s. Reason given "
+                 "by the certifying authority: %(reason)s. From that day the product is no longer presented as "
+                 "OCOP-certified in the shop; to carry the OCOP mark again it must be evaluated again.",
+                 date=certificate.revoked_on.strftime("%d/%m/%Y"), reason=certificate.revocation_reason, **values)
+    if event == "renewed" and values["old"]:
+        return _("“%(product)s” keeps its %(stars)s OCOP stars: certificate %(number)s (decision %(decision)s of "
+                 "%(decided)s, %(authority)s, %(score)s/100 points) renews %(old)s and is valid until %(until)s.",
+                 **values)
+    if event == "upgraded" and values["old"]:
+        return _("“%(product)s” now holds %(stars)s OCOP stars: certificate %(number)s (decision %(decision)s of "
+                 "%(decided)s, %(authority)s, %(score)s/100 points) replaces %(old)s and is valid until %(until)s.",
+                 **values)
+    return _("“%(product)s” is certified OCOP with %(stars)s stars: certificate %(number)s (decision %(decision)s "
+             "of %(decided)s, %(authority)s, %(score)s/100 points), valid until %(until)s.", **values)
 
 
 def queue_expiry_notice(certificate: Certificate, threshold: int, day: date | None = None):

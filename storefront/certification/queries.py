@@ -14,6 +14,8 @@ from ..catalog.models import Producer, Product
 from ..clock import end_of_local_day_utc, today
 from ..extensions import db
 from .models import Certificate, normalized_code
+from .numbers import certificate_key
+from .rules import NUMBER_KEY_MAX_LENGTH
 
 
 def valid_on(day: date | None = None):
@@ -146,17 +148,18 @@ def notices_due(day: date | None = None) -> list[tuple[Certificate, int]]:
 
 def find_for_verification(text: str) -> list[Certificate]:
     """The certificates a number or a verification code printed on packaging names (several authorities may
-    have used the same number). Empty when nothing matches."""
-    text = " ".join((text or "").split())
-    if not text or len(text) > 60:
+    have used the same number), however it was typed: case, spaces, dashes and Unicode forms do not matter
+    (numbers.certificate_key). Empty when nothing matches."""
+    key = certificate_key(text)
+    if not key or len(key) > NUMBER_KEY_MAX_LENGTH:
         return []
-    code = normalized_code(text)
+    code = normalized_code(key)
     if code is not None:
         found = db.session.scalars(select(Certificate).where(Certificate.verification_code == code)).all()
         if found:
             return list(found)
     return list(db.session.scalars(
-        select(Certificate).where(Certificate.number == text)
+        select(Certificate).where(Certificate.number_key == key)
         .options(joinedload(Certificate.product).joinedload(Product.producer))
         .order_by(Certificate.decision_date.desc(), Certificate.id.desc())).unique())
 

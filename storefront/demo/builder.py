@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from ..areas.models import Area, AreaKind, AreaLevel
 from ..catalog.models import CraftVillage, Producer, ProducerType, Product, ProductGroup
 from ..certification.models import Certificate, CertificationLevel, default_valid_until
+from ..certification.rules import DISTRICTS_CERTIFIED_UNTIL, PROVINCE_AUTHORITY, check_certificate
 from ..clock import LOCAL_TZ
 from ..locator.hours import parse_time
 from ..locator.models import Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointStock
@@ -21,9 +22,6 @@ from .catalogue import LINES, TRADES, Line, Text, Trade
 from .places import (COMMUNE_POSITIONS, COMMUNE_TITLES, CRAFT_VILLAGES, DESTINATIONS, DISTRICT_TITLES, DISTRICTS,
                      PROVINCE_NAME, SALES_POINTS, TET, Commune, District)
 
-PROVINCE_AUTHORITY = "UBND tỉnh Quảng Ngãi"
-# From 1 July 2025 the province certifies 3★ too; before, each district's people's committee did.
-TWO_TIER_GOVERNMENT_FROM = date(2025, 7, 1)
 
 # Days before the load that certification rounds took place; each district holds its round a few days
 # apart. All are recent enough to leave more than 90 days of validity.
@@ -362,17 +360,23 @@ class _Builder:
         authorities = [PROVINCE_AUTHORITY] + [_district_authority(d) for d in DISTRICTS]
         for index, (product, stars, decided, revoked_at, reason, district) in enumerate(
                 sorted(pending, key=lambda entry: entry[2])):
-            if stars == 3 and decided < TWO_TIER_GOVERNMENT_FROM:
+            # Before July 2025 each district's people's committee certified 3★; the province certifies the rest.
+            if stars == 3 and decided <= DISTRICTS_CERTIFIED_UNTIL:
                 authority, level = _district_authority(district), CertificationLevel.DISTRICT
             else:
                 authority, level = PROVINCE_AUTHORITY, CertificationLevel.PROVINCE
             serials[authority] += 1
             decision = (decided.timetuple().tm_yday * 7 + authorities.index(authority) * 131) % 2400 + 100
             score = 50 + index * 7 % 20 if stars == 3 else 70 + index * 5 % 16
+            valid_until = default_valid_until(decided)
+            breaches = check_certificate(stars=stars, score=score, level=level, decision_date=decided,
+                                         valid_until=valid_until, today=self.day)
+            if breaches:  # the demo shows the office's rules; it never makes what the office's form refuses
+                raise ValueError(f"demo certificate of {product.name_vi}: {[b.message for b in breaches]}")
             certificate = Certificate(
                 product=product, number=f"{serials[authority]:03d}/{decided.year}/OCOP", stars=stars,
                 score=score, decision_number=f"{decision}/QĐ-UBND", decision_date=decided, authority=authority,
-                level=level, valid_from=decided, valid_until=default_valid_until(decided),
+                level=level, valid_from=decided, valid_until=valid_until,
                 revoked_at=revoked_at, revocation_reason=reason)
             self.catalogue.certificates.append(certificate)
             first_listed = _local_morning_utc(decided - timedelta(days=30))

@@ -12,9 +12,11 @@ from sqlalchemy import func, select
 from storefront.accounts.models import Role
 from storefront.audit.models import AuditEntry
 from storefront.certification.models import Certificate
+from storefront.certification.operations import revoke_certificate
 from storefront.clock import today
 from storefront.extensions import db
 from storefront.media.models import MediaImage
+from storefront.notifications.models import OutboxMessage
 
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
                b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
@@ -111,6 +113,9 @@ def test_revoking_needs_a_reason_and_is_audited(admin, make_product, make_certif
     assert db.session.get(Certificate, certificate.id).revoked_at is None
     response = admin.post(f"/en/admin/certificates/{certificate.id}/revoke",
                           data={"reason": "<b>Vi phạm</b> an toàn thực phẩm"})
+    assert response.status_code == 200 and "Revoke certificate" in response.get_data(as_text=True)
+    response = admin.post(f"/en/admin/certificates/{certificate.id}/revoke",
+                          data={"reason": "<b>Vi phạm</b> an toàn thực phẩm", "confirmed": "yes"})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Certificate, certificate.id).revoked_at is not None
@@ -318,3 +323,54 @@ def test_an_oversized_post_from_someone_else_is_refused_as_the_route_would(app, 
     assert anonymous.status_code == 302 and "/sign-in" in anonymous.location
     response = customer.post("/admin/certificates/1/document", data=body, content_type="multipart/form-data; boundary=b")
     assert response.status_code == 403
+
+
+# --- revoking: a confirmation step, the producer told why ---
+
+def test_revoking_takes_a_confirmation_that_works_without_javascript(admin, make_producer, make_product,
+                                                                     make_certificate):
+    producer = make_producer(name="HTX Tỏi Lý Sơn", email="htx@toilyson.example")
+    certificate = make_certificate(make_product(stars=None, producer=producer, name_vi="Tỏi cô đơn"))
+    db.session.commit()
+    detail = admin.get(f"/admin/certificates/{certificate.id}").get_data(as_text=True)
+    assert "<script" not in detail.split("revoke-heading")[1].split("</form>")[0]
+    reasons = {"reason": "Vi phạm an toàn thực phẩm", "reason_en": "Food safety violation"}
+
+    # The first post only asks: nothing is revoked, nobody is told yet.
+    page = admin.post(f"/admin/certificates/{certificate.id}/revoke", data=reasons)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and f"Thu hồi giấy chứng nhận {certificate.number}?" in body
+    assert "Vi phạm an toàn thực phẩm" in body and "htx@toilyson.example" in body
+    assert 'name="confirmed" type="hidden" value="yes"' in body  # a plain form: no script needed
+    assert f'href="/admin/certificates/{certificate.id}"' in body  # cancelling goes back, keeping it
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).revoked_at is None
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+
+    # A forged confirmation (no CSRF token) does nothing either.
+    assert admin.post(f"/admin/certificates/{certificate.id}/revoke", data={**reasons, "confirmed": "yes"},
+                      csrf=False).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Certificate, certificate.id).revoked_at is None
+
+    response = admin.post(f"/admin/certificates/{certificate.id}/revoke", data={**reasons, "confirmed": "yes"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    revoked = db.session.get(Certificate, certificate.id)
+    assert revoked.revoked_at is not None and revoked.revocation_reason_en == "Food safety violation"
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.recipient == "htx@toilyson.example" and "Vi phạm an toàn thực phẩm" in message.body
+    assert "bị thu hồi" in message.subject
+    # Confirming again (the back button) neither revokes twice nor writes twice.
+    again = admin.post(f"/admin/certificates/{certificate.id}/revoke", data={**reasons, "confirmed": "yes"})
+    assert again.status_code == 400 and "đã bị thu hồi" in again.get_data(as_text=True)
+    assert len(db.session.scalars(select(OutboxMessage)).all()) == 1
+
+
+def test_the_producer_sees_why_its_certificate_was_revoked(two_producers, sign_in):
+    own, other, user = two_producers
+    revoke_certificate(own, "Không duy trì chất lượng sản phẩm")
+    client = sign_in(user)
+    for lang, label in (("", "Lý do cơ quan công nhận đưa ra:"), ("/en", "Reason given by the certifying authority:")):
+        page = client.get(f"{lang}/producer/certificates").get_data(as_text=True)
+        assert label in page and "Không duy trì chất lượng sản phẩm" in page, lang

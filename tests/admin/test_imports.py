@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from catalog_files_fixture import sample_producers  # noqa: F401  (a fixture)
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from storefront.accounts.models import Role
 from storefront.audit.models import AuditEntry
+from storefront.catalog.importer import COLUMNS
 from storefront.catalog.models import Product
 from storefront.certification.models import Certificate
 from storefront.extensions import db
@@ -194,3 +195,46 @@ def test_exports_neutralise_formulas_and_hold_every_listing_and_certificate(
     assert len(rows) == 3
     assert {row[1] for row in rows[1:]} == {"'=HYPERLINK(\"http://evil.example\",\"Bấm\")", "'+84 Tỏi đen"}
     assert all(row[-2] == "Còn hiệu lực" for row in rows[1:])
+
+
+def _workbook(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_with_text_in_a_number_cell_is_reported_not_an_error(office, sample_producers, upload_dir):
+    """Some programs write text into a cell typed as a number; the office gets its row's problem, not a 500."""
+    values = {"name_vi": "Mật ong rừng Kim Lộc", "producer": "HTX Sản xuất và kinh doanh tỏi Kim Lộc",
+              "district": "Lý Sơn", "group": "Thực phẩm", "subgroup": "Thực phẩm chế biến", "stars": 3, "score": 60,
+              "certificate_number": "C-1", "decision_number": "10/QĐ-UBND", "decision_date": date(2026, 9, 1)}
+    data = _workbook([[column.header_vi for column in COLUMNS], [values.get(column.key) for column in COLUMNS]])
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<v>60</v>", "<v>sáu mươi</v>".encode("utf-8"), 1)
+            target.writestr(member, content)
+    for lang, message in (("", "Không đọc được ô này: hãy nhập lại giá trị."),
+                          ("/en", "This cell cannot be read: type its value again.")):
+        response = upload(office, out.getvalue(), "danh-sach.xlsx", lang=lang)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422, page[:300]
+        problems = re.search(r'<table[^>]*id="import-problems".*?</table>', page, re.S).group(0)
+        assert re.search(r'<td class="num">2</td><td>Điểm</td><td>' + re.escape(message), problems)
+    assert stored(upload_dir) == [] and counts() == (0, 0, 0)
+
+
+def test_a_formula_product_name_is_refused_and_nothing_published(office, sample_producers, upload_dir, client):
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        "Khăn choàng thổ cẩm dệt tay An Đạt", '"=HYPERLINK(""http://evil.example/x"",""Bấm vào đây"")"')
+    response = upload(office, text.encode("utf-8"), lang="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Bắt đầu bằng “=”: bảng tính sẽ chạy nội dung này như một công thức." in page
+    assert stored(upload_dir) == [] and counts() == (0, 0, 0)
+    assert "evil.example" not in client.get("/products").get_data(as_text=True)

@@ -85,7 +85,8 @@ def test_a_number_is_unique_for_its_authority_only(on_march_10, make_product):
     with pytest.raises(CertificateRefused, match="already issued"):
         issue_certificate(make_product(stars=None), decision())
     other = issue_certificate(make_product(stars=None), decision(authority="Bộ Nông nghiệp và Môi trường",
-                                                                   level=CertificationLevel.CENTRAL))
+                                                                   level=CertificationLevel.CENTRAL, stars=5,
+                                                                   score=92))
     assert other.number == "015/2026/OCOP"
 
 

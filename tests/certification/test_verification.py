@@ -1,5 +1,6 @@
 """Anyone can check a certificate from its number or the code under its QR, in Vietnamese or English."""
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -63,9 +64,18 @@ def test_a_revoked_certificate(client, certified):
     revoke_certificate(certified, "Vi phạm tiêu chí chất lượng")
     db.session.commit()
     revoked_on = today().strftime("%d/%m/%Y")
-    assert f"Bị thu hồi ngày {revoked_on}" in page(client, "/verify/012/2026/OCOP")
-    en = page(client, "/en/verify/012/2026/OCOP")
-    assert f"Revoked on {revoked_on}" in en and "Vi phạm" not in en
+    vi = text_of(page(client, "/verify/012/2026/OCOP"))
+    assert f"Bị thu hồi ngày {revoked_on}" in vi
+    assert "Lý do cơ quan công nhận đưa ra: Vi phạm tiêu chí chất lượng" in vi
+    en = text_of(page(client, "/en/verify/012/2026/OCOP"))
+    assert f"Revoked on {revoked_on}" in en
+    # The authority's reason is Vietnamese: an English page says so rather than show it unlabelled.
+    assert "Reason given by the certifying authority (in Vietnamese): Vi phạm tiêu chí chất lượng" in en
+
+
+def text_of(html: str) -> str:
+    """The page's text as a reader sees it: tags removed, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" :", ":")
 
 
 def test_a_renewed_certificate_points_to_the_one_in_force(client, travel_to, certified, make_certificate):
@@ -119,3 +129,25 @@ def test_the_qr_code_opens_the_verification_page(app, certified):
             assert verification_url(certified).startswith("https://ocop.example.vn/verify/")
     finally:
         app.config["PUBLIC_BASE_URL"] = ""
+
+
+@pytest.mark.parametrize("english_reason", [None, "The product no longer meets the quality criteria"])
+def test_a_revoked_products_page_labels_the_reason_in_both_languages(client, make_product, make_certificate,
+                                                                     english_reason):
+    product = make_product(stars=None, name_vi="Tỏi đen", name_en="Black garlic")
+    certificate = make_certificate(product, stars=3)
+    revoke_certificate(certificate, "Không duy trì chất lượng sản phẩm", reason_en=english_reason or "")
+    db.session.commit()
+    vi = text_of(page(client, f"/products/{product.slug}"))
+    assert "Lý do cơ quan công nhận đưa ra: Không duy trì chất lượng sản phẩm" in vi
+    en = text_of(page(client, f"/en/products/{product.slug}"))
+    verify_en = text_of(page(client, f"/en/verify/{certificate.number}"))
+    for text in (en, verify_en):
+        if english_reason:
+            assert f"Reason given by the certifying authority: {english_reason}" in text
+            assert "Không duy trì" not in text
+        else:
+            assert "Reason given by the certifying authority (in Vietnamese): Không duy trì chất lượng sản phẩm" in text
+    html = page(client, f"/en/products/{product.slug}")
+    assert (f'<span lang="en">{english_reason}</span>' if english_reason
+            else '<span lang="vi">Không duy trì chất lượng sản phẩm</span>') in html
