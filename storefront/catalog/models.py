@@ -199,7 +199,9 @@ class ListingEdit(db.Model):
     """A producer's change to a published product's text or photos, waiting for the OCOP office.
 
     The live listing keeps the approved version until an administrator approves; a product has at most
-    one pending edit, which the producer's later changes extend. `text` holds {field: proposed value}
+    one pending edit, which the producer's later changes extend. A refused edit is kept as the producer's
+    draft (its text and photos prefill the form, beside the office's reason) until it is sent again or
+    discarded. `text` holds {field: proposed value}
     for the fields that differ, `photos` the proposed photo list ([{image_id, alt_vi, alt_en}]) or None
     when the photos are unchanged; `before` keeps what the listing said when the edit was proposed.
     """
@@ -224,6 +226,9 @@ class ListingEdit(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     reason: Mapped[str] = mapped_column(String(1000), default="")
+    # A refused edit stays the producer's draft, shown in its form to amend, until the producer sends it
+    # again or discards it: then this is set.
+    closed_at: Mapped[datetime | None]
 
     product: Mapped[Product] = relationship()
 

@@ -150,17 +150,36 @@ def live_photos(product: Product) -> list[dict]:
             for photo in product.images]
 
 
+def refused_draft(product: Product) -> ListingEdit | None:
+    """The product's latest edit when the office refused it and the producer has neither sent it again nor
+    discarded it: the draft the producer amends, with the office's reason beside it."""
+    with db.session.no_autoflush:
+        latest = db.session.scalar(select(ListingEdit).where(ListingEdit.product_id == product.id)
+                                   .order_by(ListingEdit.id.desc()).limit(1))
+    if latest is None or latest.status != EditStatus.REJECTED or latest.closed_at is not None:
+        return None
+    return latest
+
+
+def working_edit(product: Product) -> ListingEdit | None:
+    """What the producer's form starts from: the pending edit, else the refused draft, else nothing."""
+    return pending_edit(product) or refused_draft(product)
+
+
 def proposed_photos(product: Product) -> list[dict]:
-    """The photos as the producer last proposed them: the pending edit's, else the live ones."""
-    edit = pending_edit(product)
+    """The photos as the producer last proposed them: the pending edit's or the refused draft's, else the live
+    ones."""
+    edit = working_edit(product)
     return list(edit.photos) if edit is not None and edit.photos is not None else live_photos(product)
 
 
 def proposed_text(product: Product) -> dict:
-    edit = pending_edit(product)
+    """The text as the producer last proposed it: the live text with the pending edit's or the refused draft's
+    changes."""
+    edit = working_edit(product)
     text = {name: getattr(product, name) for name in REVIEWED_TEXT_FIELDS}
     if edit is not None:
-        text.update(edit.text)
+        text.update({name: value for name, value in edit.text.items() if name in REVIEWED_TEXT_FIELDS})
     return text
 
 
@@ -210,6 +229,15 @@ def propose_listing_edit(product: Product, text: dict | None = None, photos: lis
     """
     text = _validated_text(text or {})
     photos = _validated_photos(photos) if photos is not None else None
+    edit = pending_edit(product)
+    draft = refused_draft(product) if edit is None else None
+    if draft is not None:
+        # The producer amends its refused change: what it does not touch again is sent as it was drafted,
+        # and the draft gives way to what is sent now.
+        text = {**_validated_text(draft.text), **text}
+        if photos is None and draft.photos is not None:
+            photos = _validated_photos(draft.photos)
+        draft.closed_at = utcnow()
     if not edits_need_review(product):
         with db.session.no_autoflush:
             for name, value in text.items():
@@ -221,7 +249,6 @@ def propose_listing_edit(product: Product, text: dict | None = None, photos: lis
                 _apply_photos(product, photos)
             record("product.update", product, changes=changes)
         return None
-    edit = pending_edit(product)
     wanted_text = {**(edit.text if edit else {}), **text}
     changed_text = {name: value for name, value in wanted_text.items() if not _same(value, getattr(product, name))}
     wanted_photos = photos if photos is not None else (edit.photos if edit else None)
@@ -244,6 +271,16 @@ def propose_listing_edit(product: Product, text: dict | None = None, photos: lis
                                                   for name, value in changed_text.items()}
            | ({"photos": [len(live_photos(product)), len(changed_photos)]} if changed_photos is not None else {}))
     return edit
+
+
+def discard_refused_draft(product: Product, user: User | None = None) -> ListingEdit:
+    """The producer gives up its refused change: its form shows the live listing again."""
+    draft = refused_draft(product)
+    if draft is None:
+        raise DomainError(_("There is no refused change to discard."))
+    draft.closed_at = utcnow()
+    record("listing_edit.discard", draft, actor=user)
+    return draft
 
 
 def add_product_photo(product: Product, data: bytes, alt_vi: str, alt_en: str | None,
