@@ -348,7 +348,7 @@ def approve_listing_edit(edit: ListingEdit, user: User | None = None) -> Product
         if photos is not None:
             changes["photos"] = [len(product.images), len(photos)]
             _apply_photos(product, photos)
-        record("product.update", product, changes=changes, note=f"listing edit #{edit.id} approved")
+        record("product.apply_edit", product, changes=changes)
         edit.status, edit.decided_by_id, edit.decided_at = EditStatus.APPROVED, user.id if user else None, utcnow()
         record("listing_edit.approve", edit)
     _tell_producer(edit, _("Your change to “%(name)s” is live", name=product.name_vi),

@@ -120,8 +120,8 @@ ODD_INPUT = [
     {"product": "٣"},
 ]
 # Not here: "page=²" and huge page numbers, which the shared page parser (admin/paging.py) is to refuse.
-LISTS = ["/admin/products", "/admin/producers", "/admin/certificates/", "/admin/certificates/new",
-         "/admin/moderation"]
+LISTS = ["/admin/products", "/admin/producers", "/admin/certificates/", "/admin/certificates/new", "/admin/audit",
+         "/admin/audit.csv", "/admin/moderation"]
 
 
 @pytest.mark.parametrize("path", LISTS)
@@ -145,6 +145,27 @@ def test_the_search_text_follows_every_writer_and_the_migration_fills_it(cinnamo
     assert product.search_text == "mach nha thi pho\nmach-nha"
 
 
+def _logging_state():
+    import logging
+
+    root = logging.getLogger()
+    loggers = {name: (logger.disabled, logger.level) for name, logger in logging.root.manager.loggerDict.items()
+               if isinstance(logger, logging.Logger)}
+    return list(root.handlers), root.level, loggers
+
+
+def _restore_logging(state) -> None:
+    import logging
+
+    handlers, level, loggers = state
+    root = logging.getLogger()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, (disabled, logger_level) in loggers.items():
+        logging.getLogger(name).disabled = disabled
+        logging.getLogger(name).setLevel(logger_level)
+
+
 @pytest.mark.skipif(ON_POSTGRES, reason="the migration's data step is the same on both; SQLite makes it cheap")
 def test_the_migration_fills_the_search_text_of_existing_rows(tmp_path):
     from flask_migrate import upgrade
@@ -152,12 +173,10 @@ def test_the_migration_fills_the_search_text_of_existing_rows(tmp_path):
     from storefront import create_app
     from storefront.config import TestConfig
 
-    from conftest import _logging_state, _restore_logging
-
     app = create_app(type("MigrationConfig", (TestConfig,), {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}", "MEDIA_ROOT": str(tmp_path / "media"),
         "SEARCH_INDEX_DIR": str(tmp_path / "index")}))
-    logging_before = _logging_state()
+    logging_before = _logging_state()  # alembic's env.py configures logging: put it back afterwards
     try:
         with app.app_context():
             upgrade(revision="e52dd0b30987")  # the schema before the search text

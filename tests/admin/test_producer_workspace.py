@@ -97,8 +97,8 @@ def test_approval_puts_the_change_live_and_tells_the_producer(garlic, producer_c
         ("Tỏi cô đơn Lý Sơn", "Mô tả mới.", EditStatus.APPROVED)
     assert "Mô tả mới." in client.get(f"/products/{garlic.slug}").get_data(as_text=True)
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions[-2:] == ["product.update", "listing_edit.approve"]
-    update = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "product.update"))
+    assert actions[-2:] == ["product.apply_edit", "listing_edit.approve"]
+    update = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "product.apply_edit"))
     assert update.changes["description_vi"] == ["Tỏi trồng trên đảo.", "Mô tả mới."]
     assert update.actor_label == "office@ocop.vn"
     [message] = db.session.scalars(select(OutboxMessage)).all()
