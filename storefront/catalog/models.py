@@ -153,7 +153,7 @@ class Product(db.Model):
 def search_text_of(*texts: str | None) -> str:
     """What the office's lists search: each text folded (no tone marks, đ → d, lower case, single spaces),
     one per line, so that a search never matches across two of them."""
-    return "\n".join(search_key(text) for text in texts if text)
+    return "\n".join(key for key in (search_key(text or "") for text in texts) if key)
 
 
 SEARCHED_FIELDS = {Producer: ("name", "slug"), Product: ("name_vi", "name_en", "slug")}

@@ -27,6 +27,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Mobiles have 10 digits, landlines 11 (0 + a 3-digit area code + 7 digits).
 PHONE_PATTERN = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Every control character but the line feed and the tab.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_STOCK = 10_000_000
 MAX_PHOTOS = 12
 
@@ -44,11 +46,12 @@ OPTIONAL_TEXT = {"name_en", "summary_en", "description_en", "story_en", "heritag
 # --- shared validation ---
 
 def clean_text(values: dict) -> dict:
-    """Strip typed text; an empty optional field becomes None (no English text: the Vietnamese shows)."""
+    """Strip typed text and the control characters nobody means to type (a NUL cannot even be stored by
+    PostgreSQL); an empty optional field becomes None (no English text: the Vietnamese shows)."""
     cleaned = {}
     for name, value in values.items():
         if isinstance(value, str):
-            value = value.replace("\r\n", "\n").strip()
+            value = CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n")).strip()
             if value == "" and name in OPTIONAL_TEXT:
                 value = None
         cleaned[name] = value
@@ -195,7 +198,8 @@ def _validated_photos(photos: list[dict]) -> list[dict]:
         raise FieldError("photo", _("A product shows at most %(count)s photos.", count=MAX_PHOTOS))
     cleaned = []
     for photo in photos:
-        alt_vi, alt_en = (photo.get("alt_vi") or "").strip(), (photo.get("alt_en") or "").strip()
+        alt_vi, alt_en = (clean_text({"alt": photo.get("alt_vi") or ""})["alt"],
+                          clean_text({"alt": photo.get("alt_en") or ""})["alt"])
         if not alt_vi:
             raise FieldError("alt_vi", _("Describe the photo in Vietnamese for people who cannot see it."))
         if db.session.get(MediaImage, photo["image_id"]) is None:
@@ -288,7 +292,7 @@ def add_product_photo(product: Product, data: bytes, alt_vi: str, alt_en: str | 
     """Store an uploaded photo through the image pipeline and add it after the product's photos.
 
     Validation comes first: a file refused by the pipeline leaves no file and no row behind."""
-    if not (alt_vi or "").strip():
+    if not clean_text({"alt": alt_vi or ""})["alt"]:
         raise FieldError("alt_vi", _("Describe the photo in Vietnamese for people who cannot see it."))
     current = proposed_photos(product) if review else live_photos(product)
     if len(current) >= MAX_PHOTOS:
@@ -359,7 +363,7 @@ def approve_listing_edit(edit: ListingEdit, user: User | None = None) -> Product
 
 def reject_listing_edit(edit: ListingEdit, reason: str, user: User | None = None) -> ListingEdit:
     """Refuse a pending edit with a reason the producer reads; the live listing stays as it was."""
-    reason = (reason or "").strip()
+    reason = clean_text({"reason": reason or ""})["reason"]
     if not reason:
         raise FieldError("reason", _("Tell the producer why the change is refused."))
     if len(reason) > 1000:

@@ -1,4 +1,5 @@
-"""The office's lists find what is typed without tone marks, and answer odd input with a 4xx, never a 5xx."""
+"""The office's lists find what is typed without tone marks; its lists and forms answer odd input with a 4xx
+or store it cleaned, never with a 5xx."""
 import re
 import unicodedata
 
@@ -8,7 +9,7 @@ from sqlalchemy import text
 from storefront.catalog.models import Producer, Product
 from storefront.extensions import db
 
-from backoffice import admin_client  # noqa: F401  (fixture)
+from backoffice import admin_client, jpeg, producer_client  # noqa: F401  (fixtures)
 from shared import ON_POSTGRES
 
 TYPED = ["que tra bong", "QUE   TRA  BONG ", "Quế Trà Bồng", unicodedata.normalize("NFD", "quế trà bồng"), "tra bong"]
@@ -131,6 +132,64 @@ def test_odd_input_is_answered_without_a_server_error(admin_client, cinnamon, pa
             response = admin_client.get(lang + path, query_string=args)
             assert response.status_code < 500, (path, args, response.status_code)
             assert response.status_code in (200, 400, 404), (path, args, response.status_code)
+
+
+ODD_TEXT = ["\x00", "Quế\x00 Trà\x07Bồng", "x" * 10_000, "\u202e\u0639\u0631\u0628\u064a", "😀👩\u200d💻"]
+LISTING_TEXT = ("name_vi", "name_en", "summary_vi", "summary_en", "description_vi", "description_en", "story_vi",
+                "story_en", "heritage_vi", "heritage_en", "unit_vi", "unit_en")
+
+
+def product_form(product, **changes):
+    return {"name_vi": product.name_vi, "name_en": "", "producer": product.producer.slug, "slug": product.slug,
+            "group": "1", "subgroup": "processed", "price": "250.000", "stock": "12", "unit_vi": "Hộp",
+            "unit_en": "", "summary_vi": "", "description_vi": "", "shippable": "y", "is_published": "y", **changes}
+
+
+def producer_form(producer, **changes):
+    return {"name": producer.name, "slug": producer.slug, "type": "cooperative", "area_id": str(producer.area_id),
+            "address": "", "phone": "", "email": "", "website": "", "story_vi": "", "story_en": "",
+            "craft_village_id": "", "is_published": "y", **changes}
+
+
+def test_odd_text_in_the_office_and_producer_forms_is_refused_or_stored_clean(admin_client, producer_client,
+                                                                              cinnamon, jpeg):
+    import io
+
+    from sqlalchemy import select
+
+    from storefront.catalog.models import EditStatus, ListingEdit
+
+    producer = producer_client(cinnamon.producer)
+    answers = []
+    for odd in ODD_TEXT:
+        for name in ("name_vi", "name_en", "producer", "slug", "group", "subgroup", "price", "stock", "unit_vi",
+                     "summary_vi", "description_en"):
+            answers.append(admin_client.post(f"/admin/products/{cinnamon.id}",
+                                             data=product_form(cinnamon, **{name: odd})).status_code)
+            answers.append(admin_client.post("/admin/products/new",
+                                             data=product_form(cinnamon, **{"slug": "", name: odd})).status_code)
+        for name in ("name", "slug", "type", "area_id", "address", "phone", "email", "website", "story_vi",
+                     "craft_village_id"):
+            answers.append(admin_client.post(f"/admin/producers/{cinnamon.producer_id}",
+                                             data=producer_form(cinnamon.producer, **{name: odd})).status_code)
+        for name in ("name_vi", "summary_vi", "unit_en"):
+            listing = {field: getattr(cinnamon, field) or "" for field in LISTING_TEXT}
+            answers.append(producer.post(f"/producer/products/{cinnamon.id}/text",
+                                         data={**listing, name: odd}).status_code)
+        answers.append(producer.post(f"/producer/products/{cinnamon.id}/price-stock",
+                                     data={"price": odd, "stock": odd}).status_code)
+        for client, path in ((producer, "/producer"), (admin_client, "/admin")):
+            answers.append(client.post(f"{path}/products/{cinnamon.id}/photos", content_type="multipart/form-data",
+                                       data={"photo": (io.BytesIO(jpeg()), odd[:50] + ".jpg"), "alt_vi": odd,
+                                             "alt_en": odd}).status_code)
+    edit = db.session.scalar(select(ListingEdit).where(ListingEdit.status == EditStatus.PENDING))
+    for odd in ODD_TEXT:
+        answers.append(admin_client.post(f"/admin/moderation/{edit.id}/reject", data={"reason": odd}).status_code)
+    assert set(answers) <= {200, 302, 400}, answers
+    # What was stored keeps no control character.
+    db.session.expire_all()
+    stored = db.session.execute(text("SELECT name_vi, name_en, summary_vi, unit_vi FROM product")).all()
+    assert not any("\x00" in (value or "") or "\x07" in (value or "") for row in stored for value in row)
 
 
 def test_the_search_text_follows_every_writer_and_the_migration_fills_it(cinnamon):
