@@ -6,6 +6,7 @@ from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import inspect, select
 
+from ..accounts.models import User
 from ..extensions import db
 from .models import COMMAND_LINE, SYSTEM, AuditEntry
 
@@ -89,6 +90,8 @@ def _running_command_line() -> bool:
 def object_label(obj) -> str:
     """The words an entry keeps to name its object, as it was then: a name, a number, an e-mail, or for a
     listing edit or an order line the product's name."""
+    if isinstance(obj, User):  # names repeat, e-mails do not
+        return (f"{obj.name} ({obj.email})" if obj.name else obj.email or "")[:300]
     line_of = getattr(getattr(obj, "order", None), "number", None)
     if getattr(obj, "product_name_vi", None) and line_of:  # an order line: its product, in its order
         return f"{obj.product_name_vi} ({line_of})"[:300]

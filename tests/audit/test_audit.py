@@ -82,8 +82,8 @@ def test_an_account_created_on_the_command_line_is_audited_as_the_command_line(a
         input="một-mật-khẩu-dài\n")
     assert result.exit_code == 0, result.output
     [entry] = entries()
-    assert (entry.action, entry.object_type, entry.actor_label, entry.actor_id) == \
-        ("user.create", "user", "command line", None)
+    assert (entry.action, entry.object_type, entry.object_label, entry.actor_label, entry.actor_id) == \
+        ("user.create", "user", "Lan (lan@ocop.vn)", "command line", None)
     assert entry.changes["email"] == [None, "lan@ocop.vn"] and entry.changes["role"] == [None, "producer"]
     assert entry.changes["producer_id"] == [None, producer.id]
     assert "password_hash" not in entry.changes and "một-mật-khẩu-dài" not in str(entry.changes)
