@@ -229,7 +229,9 @@ def propose_listing_edit(product: Product, text: dict | None = None, photos: lis
 
     While the product is published (and the setting asks for review) the change waits in the product's
     one pending edit, replacing what the producer proposed before, and the live listing keeps its
-    approved version. Otherwise it applies at once. Returns the pending edit, or None when none remains.
+    approved version. Otherwise it applies at once. A refused change the producer kept as its draft is
+    the starting point, and is closed: it has been sent again. Returns the pending edit, or None when none
+    remains.
     """
     text = _validated_text(text or {})
     photos = _validated_photos(photos) if photos is not None else None
