@@ -21,13 +21,14 @@ from storefront.extensions import db
 from storefront.text import whole_number
 
 from .navigation import add, admin_nav
-from .paging import page_argument
+from .paging import MAX_QUERY, list_arguments
 from .views import bp
 
 add(admin_nav, "admin.certificates", _l("Certificates"), 20)
 add(admin_nav, "admin.certificate_expiries", _l("Expiring certificates"), 21)
 
 PER_PAGE = 50
+LIST_SORTS = {"newest": None}  # the list has one order: newest decision first
 
 
 def _certificate(certificate_id: int) -> Certificate:
@@ -42,8 +43,7 @@ def certificates():
     status = request.args.get("status", "all")
     if status not in LIST_FILTERS:
         status = "all"
-    text = request.args.get("q", "")
-    page = page_argument()
+    text, _sort, page = list_arguments(LIST_SORTS, "newest")
     rows, total = certificate_list(status, text, page, PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
     if page > pages:
@@ -59,12 +59,14 @@ def certificate_expiries():
 
 @bp.route("/admin/certificates/new", methods=["GET", "POST"])
 def new_certificate():
-    product_id = whole_number(request.args.get("product"), 1)
-    if product_id is None:
-        text = request.args.get("q", "")
+    product_id = request.args.get("product", "")
+    if not product_id:
+        text = request.args.get("q", "")[:MAX_QUERY]
         return render_template("admin/certificates/pick_product.html", text=text,
                                products=products_to_certify(text), stars=_current_stars_of)
-    product = db.session.get(Product, product_id)
+    # Only a number a row can have reaches the database (PostgreSQL refuses one beyond its integers).
+    product_id = whole_number(product_id, 1)
+    product = db.session.get(Product, product_id) if product_id is not None else None
     if product is None:
         abort(404)
     form = DecisionForm()

@@ -4,10 +4,8 @@ version meanwhile. Another producer's product is a 404, whatever the method."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-
 from storefront.catalog import operations
-from storefront.catalog.models import REVIEWED_TEXT_FIELDS, EditStatus, ListingEdit, Product
+from storefront.catalog.models import REVIEWED_TEXT_FIELDS, Product
 from storefront.errors import DomainError
 from storefront.extensions import db
 
@@ -23,20 +21,13 @@ def own_product_or_404(product_id: int) -> Product:
     return product
 
 
-def last_refusal(product: Product) -> ListingEdit | None:
-    """The latest decided edit when it was refused: the producer reads the reason until it sends another."""
-    latest = db.session.scalar(select(ListingEdit).where(ListingEdit.product_id == product.id,
-                                                         ListingEdit.status != EditStatus.PENDING)
-                               .order_by(ListingEdit.decided_at.desc(), ListingEdit.id.desc()).limit(1))
-    return latest if latest is not None and latest.status == EditStatus.REJECTED else None
-
-
 def _render(product, price_form=None, text_form=None, photo_form=None, status=200):
     edit = operations.pending_edit(product)
-    if text_form is None:
+    if text_form is None:  # the pending change, or the refused one to amend, else the live text
         text_form = ListingTextForm(formdata=None, data=operations.proposed_text(product))
     return render_template(
-        "producer/product.html", product=product, edit=edit, refusal=None if edit else last_refusal(product),
+        "producer/product.html", product=product, edit=edit,
+        refusal=None if edit else operations.refused_draft(product),
         needs_review=operations.edits_need_review(product),
         price_form=price_form or PriceStockForm(formdata=None, obj=product), text_form=text_form,
         photo_form=photo_form or PhotoForm(formdata=None), action_form=ActionForm(),
@@ -78,6 +69,20 @@ def listing_text(product_id):
                   else _("Your change is saved."), "success")
             return redirect(url_for("producer.product", product_id=product.id))
     return _render(product, text_form=form, status=400)
+
+
+@bp.route("/producer/products/<int:product_id>/draft/discard", methods=["POST"])
+def discard_draft(product_id):
+    product = own_product_or_404(product_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.discard_refused_draft(product, user=current_user)
+    except DomainError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("The refused change is discarded: the form shows the listing as shoppers see it."), "success")
+    return redirect(url_for("producer.product", product_id=product.id))
 
 
 @bp.route("/producer/products/<int:product_id>/photos", methods=["POST"])

@@ -10,16 +10,17 @@ from storefront.catalog import operations
 from storefront.catalog.models import Producer, ProducerType, Product
 from storefront.errors import DomainError
 from storefront.extensions import db
+from storefront.text import contains_pattern
 
 from . import navigation
 from .forms import ActionForm, ProducerForm, attach_error, commune_choices, craft_village_choices, values_of
-from .paging import list_arguments, matching, paginate
+from .paging import list_arguments, paginate
 from .views import bp
 
 navigation.add(navigation.admin_nav, "admin.producers", _l("Producers"), 20)
 
 SORTS = {
-    "name": (Producer.name, Producer.id),
+    "name": (Producer.search_text, Producer.name, Producer.id),
     "newest": (Producer.created_at.desc(), Producer.id.desc()),
 }
 PRODUCER_FORM_FIELDS = ("name", "slug", "type", "area_id", "address", "phone", "email", "website", "story_vi",
@@ -44,8 +45,9 @@ def _form(**kwargs) -> ProducerForm:
 def producers():
     query, sort, page = list_arguments(SORTS, "name")
     statement = select(Producer).options(selectinload(Producer.area).selectinload(Area.parent))
-    if query:
-        statement = statement.where(matching(query, Producer.name, Producer.slug))
+    pattern = contains_pattern(query)
+    if pattern:  # tone marks, case and spaces aside, as the products' list
+        statement = statement.where(Producer.search_text.like(pattern, escape="\\"))
     kind = request.args.get("type", "")
     if kind:
         if kind not in {t.value for t in ProducerType}:

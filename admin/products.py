@@ -10,17 +10,18 @@ from storefront.catalog import operations
 from storefront.catalog.models import EditStatus, ListingEdit, Producer, Product, ProductGroup
 from storefront.errors import DomainError
 from storefront.extensions import db
+from storefront.text import contains_pattern
 
 from . import navigation
 from .forms import ActionForm, PhotoForm, ProductForm, attach_error, values_of
-from .paging import list_arguments, matching, paginate
+from .paging import list_arguments, paginate
 from .uploads import attach_photo_error, photo_rows, uploaded_photo
 from .views import bp
 
 navigation.add(navigation.admin_nav, "admin.products", _l("Products"), 10)
 
 SORTS = {
-    "name": (Product.name_vi, Product.id),
+    "name": (Product.search_text, Product.name_vi, Product.id),
     "updated": (Product.updated_at.desc(), Product.id.desc()),
     "price_asc": (Product.price.asc().nulls_last(), Product.id),
     "price_desc": (Product.price.desc().nulls_last(), Product.id),
@@ -39,15 +40,19 @@ def product_or_404(product_id: int) -> Product:
 
 
 def producer_by_slug(slug: str) -> Producer | None:
-    return db.session.scalar(select(Producer).where(Producer.slug == (slug or "").strip()))
+    slug = (slug or "").strip()
+    if not operations.SLUG_PATTERN.match(slug):  # a web address name no producer can have (a NUL included)
+        return None
+    return db.session.scalar(select(Producer).where(Producer.slug == slug))
 
 
 @bp.route("/admin/products")
 def products():
     query, sort, page = list_arguments(SORTS, "name")
     statement = select(Product).options(selectinload(Product.producer))
-    if query:
-        statement = statement.where(matching(query, Product.name_vi, Product.name_en, Product.slug))
+    pattern = contains_pattern(query)
+    if pattern:  # tone marks, case and spaces aside: "que tra bong" finds "Quế Trà Bồng"
+        statement = statement.where(Product.search_text.like(pattern, escape="\\"))
     group = request.args.get("group", "")
     if group:
         if group not in {str(g.value) for g in ProductGroup}:

@@ -1,7 +1,6 @@
 """Photos sent from the back office and the producers' workspace, read and refused in the user's language."""
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -14,14 +13,6 @@ from storefront.site.views import handle_http_error
 
 from .views import bp as admin_bp
 from .workspace import bp as producer_bp
-
-# The image pipeline's refusals, in the user's language.
-PIPELINE_MESSAGES = {
-    "Only JPEG, PNG and WebP photos are accepted.": _l("Only JPEG, PNG and WebP photos are accepted."),
-    "The image has too many pixels.": _l("The photo has too many pixels. Send a smaller one."),
-    "The file is not a photo the shop can read.": _l("The file is not a photo the shop can read."),
-    "The photo is damaged or incomplete.": _l("The photo is damaged or incomplete."),
-}
 
 
 def too_large_message() -> str:
@@ -47,16 +38,11 @@ def uploaded_photo() -> bytes:
     return data
 
 
-def photo_error_message(error) -> str:
-    message = str(error)
-    return str(PIPELINE_MESSAGES.get(message, message))
-
-
 def attach_photo_error(form, error) -> None:
     """A refusal about the file beside the file field; one about another field beside that field."""
     name = getattr(error, "field", None)
     target = form[name] if name and name in form and name != "csrf_token" else form.photo
-    target.errors = list(target.errors) + [photo_error_message(error)]
+    target.errors = list(target.errors) + [str(error)]  # the pipeline's refusals are in the user's language
 
 
 def refusing_too_large(role: Role):

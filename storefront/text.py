@@ -37,3 +37,17 @@ def whole_number(text: str | None, lowest: int = 0, highest: int = 2**31 - 1) ->
         return None
     number = int(text)
     return number if lowest <= number <= highest else None
+def search_key(text: str) -> str:
+    """Text as the office's lists compare it: folded, without control characters (a NUL cannot even reach
+    PostgreSQL), runs of spaces made one. "  Quế  TRÀ Bồng " → "que tra bong"."""
+    visible = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs"))
+    return " ".join(fold(visible).split())
+
+
+def contains_pattern(text: str) -> str | None:
+    """A LIKE pattern (escape character "\\") for the rows whose folded column contains the folded `text`;
+    None when nothing is left to look for."""
+    key = search_key(text)
+    if not key:
+        return None
+    return "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -2,7 +2,7 @@
 stars and dates rules as CHECK constraints; an optional English revocation reason
 
 Revision ID: 52870799fd94
-Revises: e52dd0b30987
+Revises: b5a8bae5e612
 Create Date: 2026-12-03 10:06:04.808787
 
 Existing certificates are checked before anything changes: two numbers of one authority that differ only
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '52870799fd94'
-down_revision = 'e52dd0b30987'
+down_revision = 'b5a8bae5e612'
 branch_labels = None
 depends_on = None
 

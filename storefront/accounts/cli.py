@@ -3,12 +3,17 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from ..audit.operations import created_values, from_command_line, record
 from ..errors import DomainError
 from ..extensions import db
 from .models import Role
 from .operations import create_user
 
-user_cli = AppGroup("user", help="Manage accounts.")
+
+@click.group("user", cls=AppGroup, help="Manage accounts.")
+def user_cli():
+    # Every account command is audited, with "command line" as the one who acted.
+    from_command_line()
 
 
 @user_cli.command("create")
@@ -25,6 +30,7 @@ def create_user_command(email, role, producer_slug, name):
         password = sys.stdin.readline().rstrip("\r\n")
     try:
         user = create_user(email, password, Role(role), producer_slug, name)
+        record("user.create", user, changes=created_values(user))
         db.session.commit()
     except DomainError as error:
         db.session.rollback()

@@ -7,11 +7,16 @@ from ..accounts.models import User
 from ..clock import utcnow
 from ..extensions import db
 
+# The actor of an entry made by the shop itself (an unpaid order expiring), and of one made by a `flask`
+# command (entries made by commands before the command line was told apart say "system" too).
+SYSTEM = "system"
+COMMAND_LINE = "command line"
+
 
 class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    # None for changes made from the command line or by the shop itself (an expired order).
+    # None for changes made from the command line or by the shop itself (an expired order): the label says.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     actor_label: Mapped[str] = mapped_column(String(254))
     # What was done, as "area.verb": "certificate.renew", "product.update", "order.refund"…

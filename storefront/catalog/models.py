@@ -2,13 +2,14 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text, true
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event, inspect, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
 from ..clock import utcnow
 from ..extensions import db, enum_column
 from ..media.models import MediaImage
+from ..text import search_key
 
 
 class ProducerType(enum.StrEnum):
@@ -76,6 +77,8 @@ class Producer(db.Model):
     # An unpublished producer's page and products are hidden from the public site.
     is_published: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The name and web address folded (see search_text_of), for the office's accent-insensitive search.
+    search_text: Mapped[str] = mapped_column(String(400), default="", server_default="", index=True)
 
     area: Mapped[Area] = relationship()
     logo: Mapped[MediaImage | None] = relationship()
@@ -97,6 +100,7 @@ class Product(db.Model):
         # The back office's product list sorts by these.
         Index("ix_product_name_vi", "name_vi"),
         Index("ix_product_updated_at", "updated_at"),
+        Index("ix_product_search_text", "search_text"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,6 +130,9 @@ class Product(db.Model):
     five_star_nominated_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The names and web address folded (see search_text_of), for the office's accent-insensitive search;
+    # it starts with the Vietnamese name, so sorting by it puts Đ with D as a Vietnamese reader expects.
+    search_text: Mapped[str] = mapped_column(String(600), default="", server_default="")
 
     producer: Mapped[Producer] = relationship(back_populates="products")
     images: Mapped[list["ProductImage"]] = relationship(
@@ -141,6 +148,28 @@ class Product(db.Model):
 
     def __repr__(self):
         return f"<Product {self.slug}>"
+
+
+def search_text_of(*texts: str | None) -> str:
+    """What the office's lists search: each text folded (no tone marks, đ → d, lower case, single spaces),
+    one per line, so that a search never matches across two of them."""
+    return "\n".join(key for key in (search_key(text or "") for text in texts) if key)
+
+
+SEARCHED_FIELDS = {Producer: ("name", "slug"), Product: ("name_vi", "name_en", "slug")}
+
+
+# The one place the folded search text follows the names, whoever writes them (forms, import, demo).
+@event.listens_for(Producer, "before_insert")
+@event.listens_for(Producer, "before_update")
+@event.listens_for(Product, "before_insert")
+@event.listens_for(Product, "before_update")
+def _follow_names(mapper, connection, target) -> None:
+    fields = SEARCHED_FIELDS[type(target)]
+    state = inspect(target)
+    if state.has_identity and not any(state.attrs[name].history.has_changes() for name in fields):
+        return  # a change of price or stock leaves the names, and this, as they are
+    target.search_text = search_text_of(*(getattr(target, name) for name in fields))
 
 
 class ProductImage(db.Model):
@@ -170,7 +199,9 @@ class ListingEdit(db.Model):
     """A producer's change to a published product's text or photos, waiting for the OCOP office.
 
     The live listing keeps the approved version until an administrator approves; a product has at most
-    one pending edit, which the producer's later changes extend. `text` holds {field: proposed value}
+    one pending edit, which the producer's later changes extend. A refused edit is kept as the producer's
+    draft (its text and photos prefill the form, beside the office's reason) until it is sent again or
+    discarded. `text` holds {field: proposed value}
     for the fields that differ, `photos` the proposed photo list ([{image_id, alt_vi, alt_en}]) or None
     when the photos are unchanged; `before` keeps what the listing said when the edit was proposed.
     """
@@ -195,6 +226,9 @@ class ListingEdit(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     reason: Mapped[str] = mapped_column(String(1000), default="")
+    # A refused edit stays the producer's draft, shown in its form to amend, until the producer sends it
+    # again or discards it: then this is set.
+    closed_at: Mapped[datetime | None]
 
     product: Mapped[Product] = relationship()
 

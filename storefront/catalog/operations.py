@@ -27,6 +27,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Mobiles have 10 digits, landlines 11 (0 + a 3-digit area code + 7 digits).
 PHONE_PATTERN = re.compile(r"^(0\d{9,10}|\+84\d{9,10})$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Every control character but the line feed and the tab.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_STOCK = 10_000_000
 MAX_PHOTOS = 12
 
@@ -44,11 +46,12 @@ OPTIONAL_TEXT = {"name_en", "summary_en", "description_en", "story_en", "heritag
 # --- shared validation ---
 
 def clean_text(values: dict) -> dict:
-    """Strip typed text; an empty optional field becomes None (no English text: the Vietnamese shows)."""
+    """Strip typed text and the control characters nobody means to type (a NUL cannot even be stored by
+    PostgreSQL); an empty optional field becomes None (no English text: the Vietnamese shows)."""
     cleaned = {}
     for name, value in values.items():
         if isinstance(value, str):
-            value = value.replace("\r\n", "\n").strip()
+            value = CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n")).strip()
             if value == "" and name in OPTIONAL_TEXT:
                 value = None
         cleaned[name] = value
@@ -150,17 +153,36 @@ def live_photos(product: Product) -> list[dict]:
             for photo in product.images]
 
 
+def refused_draft(product: Product) -> ListingEdit | None:
+    """The product's latest edit when the office refused it and the producer has neither sent it again nor
+    discarded it: the draft the producer amends, with the office's reason beside it."""
+    with db.session.no_autoflush:
+        latest = db.session.scalar(select(ListingEdit).where(ListingEdit.product_id == product.id)
+                                   .order_by(ListingEdit.id.desc()).limit(1))
+    if latest is None or latest.status != EditStatus.REJECTED or latest.closed_at is not None:
+        return None
+    return latest
+
+
+def working_edit(product: Product) -> ListingEdit | None:
+    """What the producer's form starts from: the pending edit, else the refused draft, else nothing."""
+    return pending_edit(product) or refused_draft(product)
+
+
 def proposed_photos(product: Product) -> list[dict]:
-    """The photos as the producer last proposed them: the pending edit's, else the live ones."""
-    edit = pending_edit(product)
+    """The photos as the producer last proposed them: the pending edit's or the refused draft's, else the live
+    ones."""
+    edit = working_edit(product)
     return list(edit.photos) if edit is not None and edit.photos is not None else live_photos(product)
 
 
 def proposed_text(product: Product) -> dict:
-    edit = pending_edit(product)
+    """The text as the producer last proposed it: the live text with the pending edit's or the refused draft's
+    changes."""
+    edit = working_edit(product)
     text = {name: getattr(product, name) for name in REVIEWED_TEXT_FIELDS}
     if edit is not None:
-        text.update(edit.text)
+        text.update({name: value for name, value in edit.text.items() if name in REVIEWED_TEXT_FIELDS})
     return text
 
 
@@ -176,7 +198,8 @@ def _validated_photos(photos: list[dict]) -> list[dict]:
         raise FieldError("photo", _("A product shows at most %(count)s photos.", count=MAX_PHOTOS))
     cleaned = []
     for photo in photos:
-        alt_vi, alt_en = (photo.get("alt_vi") or "").strip(), (photo.get("alt_en") or "").strip()
+        alt_vi, alt_en = (clean_text({"alt": photo.get("alt_vi") or ""})["alt"],
+                          clean_text({"alt": photo.get("alt_en") or ""})["alt"])
         if not alt_vi:
             raise FieldError("alt_vi", _("Describe the photo in Vietnamese for people who cannot see it."))
         if db.session.get(MediaImage, photo["image_id"]) is None:
@@ -206,10 +229,21 @@ def propose_listing_edit(product: Product, text: dict | None = None, photos: lis
 
     While the product is published (and the setting asks for review) the change waits in the product's
     one pending edit, replacing what the producer proposed before, and the live listing keeps its
-    approved version. Otherwise it applies at once. Returns the pending edit, or None when none remains.
+    approved version. Otherwise it applies at once. A refused change the producer kept as its draft is
+    the starting point, and is closed: it has been sent again. Returns the pending edit, or None when none
+    remains.
     """
     text = _validated_text(text or {})
     photos = _validated_photos(photos) if photos is not None else None
+    edit = pending_edit(product)
+    draft = refused_draft(product) if edit is None else None
+    if draft is not None:
+        # The producer amends its refused change: what it does not touch again is sent as it was drafted,
+        # and the draft gives way to what is sent now.
+        text = {**_validated_text(draft.text), **text}
+        if photos is None and draft.photos is not None:
+            photos = _validated_photos(draft.photos)
+        draft.closed_at = utcnow()
     if not edits_need_review(product):
         with db.session.no_autoflush:
             for name, value in text.items():
@@ -221,7 +255,6 @@ def propose_listing_edit(product: Product, text: dict | None = None, photos: lis
                 _apply_photos(product, photos)
             record("product.update", product, changes=changes)
         return None
-    edit = pending_edit(product)
     wanted_text = {**(edit.text if edit else {}), **text}
     changed_text = {name: value for name, value in wanted_text.items() if not _same(value, getattr(product, name))}
     wanted_photos = photos if photos is not None else (edit.photos if edit else None)
@@ -246,12 +279,22 @@ def propose_listing_edit(product: Product, text: dict | None = None, photos: lis
     return edit
 
 
+def discard_refused_draft(product: Product, user: User | None = None) -> ListingEdit:
+    """The producer gives up its refused change: its form shows the live listing again."""
+    draft = refused_draft(product)
+    if draft is None:
+        raise DomainError(_("There is no refused change to discard."))
+    draft.closed_at = utcnow()
+    record("listing_edit.discard", draft, actor=user)
+    return draft
+
+
 def add_product_photo(product: Product, data: bytes, alt_vi: str, alt_en: str | None,
                       user: User | None = None, review: bool = True) -> ListingEdit | None:
     """Store an uploaded photo through the image pipeline and add it after the product's photos.
 
     Validation comes first: a file refused by the pipeline leaves no file and no row behind."""
-    if not (alt_vi or "").strip():
+    if not clean_text({"alt": alt_vi or ""})["alt"]:
         raise FieldError("alt_vi", _("Describe the photo in Vietnamese for people who cannot see it."))
     current = proposed_photos(product) if review else live_photos(product)
     if len(current) >= MAX_PHOTOS:
@@ -311,7 +354,7 @@ def approve_listing_edit(edit: ListingEdit, user: User | None = None) -> Product
         if photos is not None:
             changes["photos"] = [len(product.images), len(photos)]
             _apply_photos(product, photos)
-        record("product.update", product, changes=changes, note=f"listing edit #{edit.id} approved")
+        record("product.apply_edit", product, changes=changes)
         edit.status, edit.decided_by_id, edit.decided_at = EditStatus.APPROVED, user.id if user else None, utcnow()
         record("listing_edit.approve", edit)
     _tell_producer(edit, _("Your change to “%(name)s” is live", name=product.name_vi),
@@ -322,7 +365,7 @@ def approve_listing_edit(edit: ListingEdit, user: User | None = None) -> Product
 
 def reject_listing_edit(edit: ListingEdit, reason: str, user: User | None = None) -> ListingEdit:
     """Refuse a pending edit with a reason the producer reads; the live listing stays as it was."""
-    reason = (reason or "").strip()
+    reason = clean_text({"reason": reason or ""})["reason"]
     if not reason:
         raise FieldError("reason", _("Tell the producer why the change is refused."))
     if len(reason) > 1000:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased, joinedload
 from ..catalog.models import Producer, Product
 from ..clock import end_of_local_day_utc, today
 from ..extensions import db
+from ..text import contains_pattern
 from .models import Certificate, normalized_code
 from .numbers import certificate_key
 from .rules import NUMBER_KEY_MAX_LENGTH
@@ -199,14 +200,14 @@ def certificate_list(status: str = "all", text: str = "", page: int = 1, per_pag
         conditions += [Certificate.valid_until < day, Certificate.revoked_at.is_(None)]
     elif status == "revoked":
         conditions.append(Certificate.revoked_at.is_not(None))
-    text = " ".join((text or "").split())[:100]
+    text = (text or "")[:100]
     query = select(Certificate).join(Certificate.product).join(Product.producer)
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(or_(Certificate.number.ilike(pattern, escape="\\"),
+    pattern = contains_pattern(text)
+    if pattern:  # tone marks, case and spaces aside: "que tra bong" finds "Quế Trà Bồng"
+        conditions.append(or_(_folded_number().like(pattern, escape="\\"),
                               Certificate.verification_code == (normalized_code(text) or ""),
-                              Product.name_vi.ilike(pattern, escape="\\"),
-                              Producer.name.ilike(pattern, escape="\\")))
+                              Product.search_text.like(pattern, escape="\\"),
+                              Producer.search_text.like(pattern, escape="\\")))
     query = query.where(*conditions)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     rows = db.session.scalars(
@@ -218,12 +219,16 @@ def certificate_list(status: str = "all", text: str = "", page: int = 1, per_pag
 
 def products_to_certify(text: str, limit: int = 20) -> list[Product]:
     """Products whose name or producer's name contains `text`, to pick the one a decision certifies."""
-    text = " ".join((text or "").split())[:100]
-    if not text:
+    pattern = contains_pattern((text or "")[:100])
+    if pattern is None:
         return []
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return list(db.session.scalars(
         select(Product).join(Product.producer)
-        .where(or_(Product.name_vi.ilike(pattern, escape="\\"), Product.name_en.ilike(pattern, escape="\\"),
-                   Producer.name.ilike(pattern, escape="\\")))
-        .options(joinedload(Product.producer)).order_by(Product.name_vi, Product.id).limit(limit)).unique())
+        .where(or_(Product.search_text.like(pattern, escape="\\"), Producer.search_text.like(pattern, escape="\\")))
+        .options(joinedload(Product.producer)).order_by(Product.search_text, Product.id).limit(limit)).unique())
+
+
+def _folded_number():
+    """A certificate number as the office's search compares it, in SQL that SQLite and PostgreSQL share:
+    numbers are Latin letters, digits and "Đ" ("015/QĐ-UBND"), so lower case and đ → d fold them."""
+    return func.lower(func.replace(func.replace(Certificate.number, "Đ", "d"), "đ", "d"))

@@ -2,6 +2,7 @@
 
 Refuses what is not a JPEG, PNG or WebP by its content (whatever its name says), what is too large
 in bytes or pixels (decompression bombs included), and keeps no metadata (EXIF, GPS, ICC, XMP).
+Each refusal says, in the visitor's language, what is wrong and what is accepted.
 Files are named by the hash of the original, so the same upload is stored once and a rendition's
 URL can be cached for a year.
 """
@@ -13,6 +14,7 @@ import warnings
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
@@ -36,7 +38,8 @@ def store_image(data: bytes) -> MediaImage:
     """Validate `data`, write its renditions, and stage its MediaImage in the session."""
     config = current_app.config
     if len(data) > config["IMAGE_MAX_BYTES"]:
-        raise ImageRejected(f"The image is larger than {config['IMAGE_MAX_BYTES'] // (1024 * 1024)} MB.")
+        raise ImageRejected(_("The file is too large (%(size)s): a photo may have at most %(limit)s.",
+                              size=_file_size(len(data)), limit=_file_size(config["IMAGE_MAX_BYTES"])))
     key = hashlib.sha256(data).hexdigest()[:40]
     existing = db.session.scalar(select(MediaImage).where(MediaImage.key == key))
     if existing is not None:
@@ -51,24 +54,69 @@ def store_image(data: bytes) -> MediaImage:
     return media
 
 
+def _file_size(size: int) -> str:
+    """10485760 → "10 MB", 1572864 → "1.5 MB", 1000 → "1 KB": whole units unless that would round to a lie."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale or unit == "KB":
+            amount = size / scale
+            return f"{round(amount) if abs(amount - round(amount)) < 0.05 else f'{amount:.1f}'} {unit}"
+    raise AssertionError("unreachable")
+
+
+def _megapixels(pixels: int) -> str:
+    megapixels = pixels / 1_000_000
+    return str(round(megapixels)) if abs(megapixels - round(megapixels)) < 0.05 else f"{megapixels:.1f}"
+
+
+def _too_many_pixels(size: tuple[int, int] | None, max_pixels: int) -> ImageRejected:
+    if size is None:
+        return ImageRejected(_("The photo has too many pixels: at most %(limit)s megapixels are accepted.",
+                               limit=_megapixels(max_pixels)))
+    width, height = size
+    return ImageRejected(_("The photo is too large: %(width)s × %(height)s pixels (%(megapixels)s megapixels). "
+                           "At most %(limit)s megapixels are accepted: make it smaller, or send a phone photo.",
+                           width=width, height=height, megapixels=_megapixels(width * height),
+                           limit=_megapixels(max_pixels)))
+
+
+def _claimed_size(data: bytes) -> tuple[int, int] | None:
+    """The width and height a JPEG, PNG or WebP header claims, read without decoding anything (and so without
+    Pillow's own refusal of decompression bombs, which would hide how large the photo says it is)."""
+    Image.init()
+    for format in sorted(ACCEPTED_FORMATS):
+        factory, accept = Image.OPEN[format]
+        if accept is not None and accept(data[:16]) is True:
+            try:
+                with factory(io.BytesIO(data), "") as probe:
+                    return probe.size
+            except Exception:  # noqa: BLE001 — any header it cannot read simply tells no size
+                return None
+    return None
+
+
 def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
-                raise ImageRejected("Only JPEG, PNG and WebP photos are accepted.")
+                raise ImageRejected(_("This is a %(format)s file: only JPEG, PNG and WebP photos are accepted.",
+                                      format=probe.format or "?"))
             if probe.width * probe.height > max_pixels:
-                raise ImageRejected("The image has too many pixels.")
+                raise _too_many_pixels(probe.size, max_pixels)
             probe.verify()
             image = Image.open(io.BytesIO(data))
             image.load()
     except ImageRejected:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected("The file is not a photo the shop can read.") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow refuses it before the shop's own limit is asked: it is a photo, with far too many pixels.
+        raise _too_many_pixels(_claimed_size(data), max_pixels) from None
+    except UnidentifiedImageError:
+        raise ImageRejected(_("The file is not a photo the shop can read: send a JPEG, PNG or WebP photo.")) from None
     except (OSError, SyntaxError, ValueError):
-        raise ImageRejected("The photo is damaged or incomplete.") from None
+        raise ImageRejected(_("The photo is damaged or incomplete: send it again, as a JPEG, PNG or WebP "
+                              "photo.")) from None
     image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
     return image.convert("RGBA" if has_alpha else "RGB")

@@ -97,8 +97,8 @@ def test_approval_puts_the_change_live_and_tells_the_producer(garlic, producer_c
         ("Tỏi cô đơn Lý Sơn", "Mô tả mới.", EditStatus.APPROVED)
     assert "Mô tả mới." in client.get(f"/products/{garlic.slug}").get_data(as_text=True)
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions[-2:] == ["product.update", "listing_edit.approve"]
-    update = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "product.update"))
+    assert actions[-2:] == ["product.apply_edit", "listing_edit.approve"]
+    update = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "product.apply_edit"))
     assert update.changes["description_vi"] == ["Tỏi trồng trên đảo.", "Mô tả mới."]
     assert update.actor_label == "office@ocop.vn"
     [message] = db.session.scalars(select(OutboxMessage)).all()
@@ -129,6 +129,92 @@ def test_refusal_keeps_the_old_text_and_tells_the_producer_why(garlic, producer_
     assert "Không được ghi &lt;i&gt;tốt nhất&lt;/i&gt; khi không có chứng cứ." in own
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "listing_edit.reject")).note \
         == "Không được ghi <i>tốt nhất</i> khi không có chứng cứ."
+
+
+def form_value(page: str, name: str) -> str:
+    """The value a text input or textarea named `name` shows (unescaped)."""
+    import html
+
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page) or \
+        re.search(rf'<textarea[^>]*name="{name}"[^>]*>(?:\r?\n)?([^<]*)</textarea>', page)
+    assert found, name
+    return html.unescape(found.group(1))
+
+
+def refuse(admin_client, reason="Không được ghi “tốt nhất” khi không có chứng cứ."):
+    edit = db.session.scalar(select(ListingEdit).where(ListingEdit.status == EditStatus.PENDING))
+    assert admin_client.post(f"/admin/moderation/{edit.id}/reject", data={"reason": reason}).status_code == 302
+    return edit
+
+
+def test_a_refused_change_stays_in_the_form_with_the_reason_until_it_is_corrected_and_sent_again(
+        garlic, producer_client, admin_client, client):
+    producer = producer_client(garlic.producer)
+    producer.post(f"/producer/products/{garlic.id}/text",
+                  data=text_of(garlic, summary_vi="Tỏi ngon nhất thế giới", description_vi="Trồng trên cát."))
+    refused = refuse(admin_client)
+    for lang, notice, button in (
+            ("", "Thay đổi của bạn vẫn nằm trong biểu mẫu bên dưới", "Gửi lại thay đổi đã sửa để duyệt"),
+            ("/en", "Your change is kept in the form below, as you sent it", "Send the corrected change for review")):
+        page = producer.get(f"{lang}/producer/products/{garlic.id}").get_data(as_text=True)
+        assert notice in page and button in page
+        assert "Không được ghi “tốt nhất” khi không có chứng cứ." in page
+        assert form_value(page, "summary_vi") == "Tỏi ngon nhất thế giới"  # the draft, not the live text
+        assert form_value(page, "description_vi") == "Trồng trên cát."
+    assert "Tỏi ngon nhất" not in client.get(f"/products/{garlic.slug}").get_data(as_text=True)
+
+    # The producer corrects one field and sends the change again: the rest of its draft goes with it.
+    response = producer.post(f"/producer/products/{garlic.id}/text",
+                             data=text_of(garlic, summary_vi="Tỏi một tép", description_vi="Trồng trên cát."))
+    assert response.status_code == 302
+    pending = db.session.scalar(select(ListingEdit).where(ListingEdit.status == EditStatus.PENDING))
+    assert pending.text == {"summary_vi": "Tỏi một tép", "description_vi": "Trồng trên cát."}
+    db.session.refresh(refused)
+    assert refused.status == EditStatus.REJECTED and refused.closed_at is not None
+    page = producer.get(f"/en/producer/products/{garlic.id}").get_data(as_text=True)
+    assert "Your change waits for the OCOP office" in page and "did not accept" not in page
+
+    # Approved, the listing is live and nothing is left to amend.
+    assert admin_client.post(f"/admin/moderation/{pending.id}/approve").status_code == 302
+    page = producer.get(f"/en/producer/products/{garlic.id}").get_data(as_text=True)
+    assert "did not accept" not in page and form_value(page, "summary_vi") == "Tỏi một tép"
+
+
+def test_a_refused_photo_stays_in_the_draft_and_goes_with_the_corrected_text(garlic, producer_client,
+                                                                             admin_client, jpeg):
+    import io
+
+    producer = producer_client(garlic.producer)
+    producer.post(f"/producer/products/{garlic.id}/photos", content_type="multipart/form-data",
+                  data={"photo": (io.BytesIO(jpeg()), "IMG_0001.jpg"), "alt_vi": "Củ tỏi trên nia", "alt_en": ""})
+    producer.post(f"/producer/products/{garlic.id}/text", data=text_of(garlic, summary_vi="Tỏi to nhất"))
+    refuse(admin_client, reason="Bỏ chữ “nhất”.")
+    page = producer.get(f"/en/producer/products/{garlic.id}").get_data(as_text=True)
+    assert 'alt="Củ tỏi trên nia"' in page and form_value(page, "summary_vi") == "Tỏi to nhất"
+    producer.post(f"/producer/products/{garlic.id}/text", data=text_of(garlic, summary_vi="Tỏi to"))
+    pending = db.session.scalar(select(ListingEdit).where(ListingEdit.status == EditStatus.PENDING))
+    assert pending.text == {"summary_vi": "Tỏi to"}
+    assert [photo["alt_vi"] for photo in pending.photos] == ["Củ tỏi trên nia"]
+
+
+def test_discarding_the_refused_change_brings_the_live_listing_back_to_the_form(garlic, producer_client,
+                                                                                 admin_client):
+    producer = producer_client(garlic.producer)
+    producer.post(f"/producer/products/{garlic.id}/text", data=text_of(garlic, summary_vi="Tỏi ngon nhất"))
+    refused = refuse(admin_client)
+    response = producer.post(f"/en/producer/products/{garlic.id}/draft/discard")
+    assert response.status_code == 302
+    page = producer.get(response.location).get_data(as_text=True)
+    assert "The refused change is discarded" in page and "did not accept" not in page
+    assert form_value(page, "summary_vi") == garlic.summary_vi
+    db.session.refresh(refused)
+    assert refused.closed_at is not None and refused.status == EditStatus.REJECTED
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "listing_edit.discard"))
+    assert entry.actor_label == producer.user.email and entry.object_id == refused.id
+    again = producer.post(f"/en/producer/products/{garlic.id}/draft/discard")
+    assert again.status_code == 302
+    assert "There is no refused change to discard." in producer.get(again.location).get_data(as_text=True)
+    assert producer.post(f"/producer/products/{garlic.id}/draft/discard", csrf=False).status_code == 400
 
 
 def test_with_review_turned_off_a_change_applies_at_once(app, garlic, producer_client, client):
@@ -215,6 +301,7 @@ PRODUCER_ROUTES = [
     ("POST", "/producer/products/{id}/text", {**TEXT, "name_vi": "Chiếm"}),
     ("POST", "/producer/products/{id}/photos/{image}/remove", {}),
     ("POST", "/producer/products/{id}/photos", "photo"),
+    ("POST", "/producer/products/{id}/draft/discard", {}),
 ]
 
 

@@ -1,5 +1,7 @@
 """Photo uploads refuse what is not what it claims to be, storing nothing: no file, no row."""
 import io
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -25,15 +27,30 @@ def bomb(side=30_000) -> bytes:
     return buffer.getvalue()
 
 
+def real_png(width: int, height: int) -> bytes:
+    """A valid black-and-white PNG of width × height pixels, written row by row (a few kB for 400 megapixels)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte, then 1 bit a pixel
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
 REFUSED = {
-    "a script renamed .jpg": (b"#!/bin/sh\nrm -rf /\n" * 20, "photo.jpg", "The file is not a photo the shop can read."),
+    "a script renamed .jpg": (b"#!/bin/sh\nrm -rf /\n" * 20, "photo.jpg",
+                              "The file is not a photo the shop can read: send a JPEG, PNG or WebP photo."),
     "an SVG": (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "logo.svg",
-               "The file is not a photo the shop can read."),
-    "a GIF": (None, "anim.gif", "Only JPEG, PNG and WebP photos are accepted."),
-    "a decompression bomb": ("bomb", "big.png", "The file is not a photo the shop can read."),
-    "64 megapixels": ("pixels", "wide.png", "The photo has too many pixels."),
-    "a truncated JPEG": ("truncated", "cut.jpg", "The photo is damaged or incomplete."),
-    "an 11 MB file": (b"\xff\xd8\xff" + b"0" * (11 * 1024 * 1024), "huge.jpg", "The file is too large"),
+               "The file is not a photo the shop can read: send a JPEG, PNG or WebP photo."),
+    "a GIF": (None, "anim.gif", "This is a GIF file: only JPEG, PNG and WebP photos are accepted."),
+    "a decompression bomb": ("bomb", "big.png", "The photo is too large: 30000 × 30000 pixels (900 megapixels). "
+                                                "At most 40 megapixels are accepted"),
+    "64 megapixels": ("pixels", "wide.png", "The photo is too large: 8000 × 8000 pixels (64 megapixels). "
+                                            "At most 40 megapixels are accepted"),
+    "a truncated JPEG": ("truncated", "cut.jpg", "The photo is damaged or incomplete: send it again"),
+    "an 11 MB file": (b"\xff\xd8\xff" + b"0" * (11 * 1024 * 1024), "huge.jpg",
+                      "The file is too large: a photo may have at most 10 MB."),
 }
 
 
@@ -69,6 +86,24 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_stored(app, make_p
     assert files_under(app.config["MEDIA_ROOT"]) == before
     for model in (MediaImage, ProductImage, ListingEdit, AuditEntry):
         assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+@pytest.mark.parametrize("lang,message", [
+    ("", "Ảnh quá lớn: 20000 × 20000 điểm ảnh (400 megapixel). Chỉ nhận ảnh tối đa 40 megapixel"),
+    ("/en", "The photo is too large: 20000 × 20000 pixels (400 megapixels). At most 40 megapixels are accepted"),
+])
+def test_a_20000_by_20000_png_is_refused_as_too_large_with_the_limit(app, make_product, producer_client, lang,
+                                                                     message):
+    product = make_product(name_vi="Quế Trà Bồng")
+    db.session.commit()
+    response = producer_client(product.producer).post(
+        f"{lang}/producer/products/{product.id}/photos",
+        **multipart({"photo": (real_png(20_000, 20_000), "scan.png"), "alt_vi": "Ảnh"}))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert "không phải ảnh" not in page and "not a photo" not in page
+    assert db.session.scalar(select(func.count()).select_from(MediaImage)) == 0
 
 
 def test_a_50_mb_request_is_refused_before_it_is_read(app, make_product, producer_client):

@@ -1,5 +1,6 @@
 """The image pipeline accepts real photos only, makes WebP renditions, and strips metadata."""
 import io
+import re
 import zlib
 import struct
 
@@ -7,6 +8,7 @@ import pytest
 from PIL import Image
 
 from storefront.extensions import db
+from storefront.i18n import set_lang
 from storefront.media.models import MediaImage
 from storefront.media.pipeline import ImageRejected, rendition_path, store_image
 
@@ -70,10 +72,38 @@ def test_what_is_not_a_photo_is_refused_and_nothing_is_stored(app, data, reason)
     assert db.session.query(MediaImage).count() == 0, reason
 
 
+@pytest.mark.parametrize("data, message", [
+    (png_with_claimed_size(20_000, 20_000), "The photo is too large: 20000 × 20000 pixels (400 megapixels). "
+                                            "At most 40 megapixels are accepted"),
+    (png_with_claimed_size(9_000, 5_000), "The photo is too large: 9000 × 5000 pixels (45 megapixels). "
+                                          "At most 40 megapixels are accepted"),
+    (photo_bytes(format="GIF"), "This is a GIF file: only JPEG, PNG and WebP photos are accepted."),
+    (b"<svg/>", "The file is not a photo the shop can read: send a JPEG, PNG or WebP photo."),
+    (photo_bytes()[:2000], "The photo is damaged or incomplete: send it again, as a JPEG, PNG or WebP photo."),
+])
+def test_each_refusal_says_what_is_wrong_and_what_is_accepted(app, data, message):
+    with app.test_request_context("/en/"):
+        set_lang("en")
+        with pytest.raises(ImageRejected) as refused:
+            store_image(data)
+    assert str(refused.value).startswith(message)
+
+
+def test_refusals_are_in_vietnamese_on_vietnamese_pages(app):
+    with app.test_request_context("/"):
+        set_lang("vi")
+        with pytest.raises(ImageRejected) as refused:
+            store_image(png_with_claimed_size(20_000, 20_000))
+    assert str(refused.value).startswith("Ảnh quá lớn: 20000 × 20000 điểm ảnh (400 megapixel). "
+                                         "Chỉ nhận ảnh tối đa 40 megapixel")
+
+
 def test_a_file_over_the_byte_limit_is_refused_before_decoding(app, monkeypatch):
     monkeypatch.setitem(app.config, "IMAGE_MAX_BYTES", 1000)
-    with pytest.raises(ImageRejected, match="larger"):
+    with app.test_request_context("/en/"), pytest.raises(ImageRejected) as refused:
+        set_lang("en")
         store_image(photo_bytes())
+    assert re.fullmatch(r"The file is too large \([\d.]+ KB\): a photo may have at most 1 KB\.", str(refused.value))
 
 
 def test_renditions_are_served_with_a_long_cache_lifetime(app, client):
