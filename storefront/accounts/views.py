@@ -1,4 +1,5 @@
 """Sign in, register, sign out and the account page, for shoppers, producers and the OCOP office."""
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
@@ -18,15 +19,26 @@ from .operations import InviteInvalid, accept_invite as accept_invite_token, aut
 bp = LocalizedBlueprint("accounts", __name__)
 
 REGISTRATIONS_PER_ADDRESS_PER_HOUR = 10
+# Longer than any page of the shop; the sign-in page carries `next` in a hidden field cut at 500.
+MAX_NEXT_LENGTH = 500
+
+
+def is_local_path(target: str) -> bool:
+    """A path on this site and nothing else: one leading "/", no scheme or host, no backslash (browsers read
+    it as "/"), no control, invisible or white-space character (browsers drop some, headers refuse others)."""
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//") \
+            or len(target) > MAX_NEXT_LENGTH or "\\" in target:
+        return False
+    if any(character.isspace() or unicodedata.category(character)[0] == "C" for character in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 def safe_next(default: str) -> str:
-    """Where to go after signing in: a path on this site only, never another host."""
+    """Where to go after signing in: the `next` parameter when it is a path on this site, else `default`."""
     target = request.values.get("next", "")
-    parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc or "\\" in target:
-        return default
-    return target
+    return target if is_local_path(target) else default
 
 
 def home_for(user) -> str:
