@@ -7,7 +7,7 @@ from datetime import timezone
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..audit.operations import record
 from ..catalog.models import Producer
@@ -15,7 +15,8 @@ from ..clock import utcnow
 from ..errors import DomainError, FieldError
 from ..extensions import db
 from ..notifications.operations import queue_message
-from .models import Role, User
+from .models import Role, User, UserSession
+from .queries import token_hash
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 10
@@ -58,6 +59,34 @@ def create_user(email: str, password: str, role: Role, producer_slug: str | None
     db.session.add(user)
     db.session.flush()  # the id, for signing the new account in
     return user
+
+
+# --- signed-in sessions ---
+
+def start_session(user: User, remember: bool = False, user_agent: str = "", address: str = "") -> str:
+    """Open a signed-in session for `user`; returns its secret token (only its hash is stored), which
+    `user.get_id()` gives flask-login from now on."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token_hash=token_hash(token), user=user, remember=remember,
+                               user_agent=(user_agent or "")[:300], address=(address or "")[:64]))
+    user.session_token = token
+    return token
+
+
+def end_session(token: str) -> None:
+    """End the session `token` opens: from now on neither its cookie nor its remember cookie signs in."""
+    if isinstance(token, str) and token:
+        db.session.execute(update(UserSession)
+                           .where(UserSession.token_hash == token_hash(token), UserSession.ended_at.is_(None))
+                           .values(ended_at=utcnow()))
+
+
+def end_all_sessions(user: User, except_current: bool = False) -> None:
+    """End every session of `user`; with except_current, all but the one `user` was loaded for."""
+    statement = update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    if except_current and user.session_token:
+        statement = statement.where(UserSession.token_hash != token_hash(user.session_token))
+    db.session.execute(statement.values(ended_at=utcnow()))
 
 
 # --- producer accounts invited by the OCOP office ---
@@ -161,12 +190,15 @@ def accept_invite(token: str, password: str) -> User:
         raise FieldError("password", _("The password must have at least %(count)s characters.",
                                        count=MIN_PASSWORD_LENGTH))
     user.set_password(password)
+    end_all_sessions(user)  # whoever held a session of the account before its password changed
     record("user.accept_invite", user, changes={"password": ["…", "chosen"]}, actor=user)
     return user
 
 
 def set_user_active(user: User, active: bool) -> User:
     user.active = active
+    if not active:
+        end_all_sessions(user)
     record("user.reopen" if active else "user.close", user)
     return user
 

@@ -4,13 +4,14 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from .. import ratelimit
 from ..i18n import LocalizedBlueprint
 from ..orders.queries import orders_of_user
 from ..orders.workflow import STATUS_NAMES
 from ..errors import DomainError
+from .login import sign_in_user, sign_out_everywhere, sign_out_user
 from .forms import ChoosePasswordForm, RegisterForm, SignInForm
 from .models import Role
 from .operations import InviteInvalid, accept_invite as accept_invite_token, authenticate, create_user, find_user, \
@@ -69,7 +70,7 @@ def sign_in():
         if user is None:
             form.form_errors.append(_("The email or password is not right."))
             return render_template("storefront/accounts/sign_in.html", form=form), 401
-        login_user(user, remember=form.remember.data)
+        sign_in_user(user, remember=form.remember.data)
         return redirect(safe_next(home_for(user)))
     status = 400 if form.errors else 200
     return render_template("storefront/accounts/sign_in.html", form=form), status
@@ -88,7 +89,7 @@ def register():
             form.email.errors.append(_("An account with this email already exists. Sign in instead."))
             return render_template("storefront/accounts/register.html", form=form), 409
         user = create_user(form.email.data, form.password.data, Role.CUSTOMER, name=form.name.data.strip())
-        login_user(user)
+        sign_in_user(user)
         flash(_("Welcome! Your account is ready."), "success")
         return redirect(safe_next(url_for("accounts.account")))
     status = 400 if form.errors else 200
@@ -97,8 +98,16 @@ def register():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
-    logout_user()
+    sign_out_user()
     flash(_("You are signed out."), "success")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere_view():
+    sign_out_everywhere()
+    flash(_("You are signed out on every device, this one included."), "success")
     return redirect(url_for("site.home"))
 
 
@@ -129,9 +138,7 @@ def accept_invite(token):
         except DomainError as error:
             form.password.errors = list(form.password.errors) + [str(error)]
         else:
-            if current_user.is_authenticated:
-                logout_user()
-            login_user(user)
+            sign_in_user(user)
             flash(_("Your password is set. Welcome to your workspace."), "success")
             return redirect(home_for(user))
     status = 400 if form.errors else 200
