@@ -33,8 +33,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # None while a self-registered account waits for its owner to follow the e-mailed link; accounts made by
-    # the office or the command line are confirmed when made.
-    email_confirmed_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # the office or the command line are confirmed when made (see __init__).
+    email_confirmed_at: Mapped[datetime | None]
 
     producer: Mapped[Producer | None] = relationship()
 
@@ -45,6 +45,10 @@ class User(UserMixin, db.Model):
     # Two objects are the same account when they are the same row, whatever session each was loaded for.
     __eq__ = object.__eq__
     __hash__ = object.__hash__
+
+    def __init__(self, **fields):
+        fields.setdefault("email_confirmed_at", utcnow())  # a registration passes None explicitly
+        super().__init__(**fields)
 
     @property
     def is_active(self) -> bool:

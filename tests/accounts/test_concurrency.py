@@ -1,11 +1,13 @@
 """On PostgreSQL, with real threads and connections: signing out races requests of the same session, and
-once the sign-out has committed no request with the old cookies is served as signed in."""
+once the sign-out has committed no request with the old cookies is served as signed in; guesses sent at
+the same moment cannot slip past the guessing limits."""
 import threading
 
 import pytest
 from flask import template_rendered
 from sqlalchemy import select
 
+from storefront.accounts import guessing
 from storefront.accounts.models import UserSession
 from storefront.extensions import db
 
@@ -112,3 +114,28 @@ def test_no_request_that_starts_after_sign_out_is_served_signed_in(app, signed_i
     late = [status for after, status in answers if after]
     assert late and set(late) == {302}, answers
     assert set(status for _, status in answers) <= {200, 302}
+
+
+def test_guesses_sent_at_the_same_moment_cannot_slip_past_the_count(app, make_user):
+    make_user(email="lan@example.vn")
+    db.session.commit()
+    db.session.remove()
+    attackers = []
+    for n in range(24):
+        attacker = app.test_client()
+        attacker.csrf_token()
+        attackers.append((attacker, n))
+    start = threading.Barrier(len(attackers))
+    answers = []
+
+    def guess(attacker, n):
+        start.wait(STUCK)
+        answers.append(attacker.post("/sign-in", data={"email": "lan@example.vn", "password": f"doan-{n}"},
+                                     environ_base={"REMOTE_ADDR": f"192.0.2.{n + 1}"}).status_code)
+
+    threads = [threading.Thread(target=guess, args=pair) for pair in attackers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(STUCK)
+    assert sorted(answers) == [401] * guessing.FREE_FAILURES + [429] * (len(attackers) - guessing.FREE_FAILURES)
