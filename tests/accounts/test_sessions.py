@@ -192,3 +192,17 @@ def test_an_old_style_session_holding_an_account_number_opens_nothing(app, make_
     with browser.session_transaction() as session:
         session["_user_id"] = str(user.id)
     assert browser.get("/account").status_code == 302
+
+
+def test_ending_all_sessions_but_the_current_one_keeps_only_that_one(app, make_user):
+    user = make_user()
+    db.session.commit()
+    phone, laptop = app.test_client(), app.test_client()
+    for browser in (phone, laptop):
+        browser.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    with app.test_request_context("/"):
+        current = account_login.load_user(session_token(phone))
+        account_operations.end_all_sessions(current, except_current=True)
+        db.session.commit()
+    assert phone.get("/account").status_code == 200
+    assert laptop.get("/account").status_code == 302
