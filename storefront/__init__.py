@@ -173,19 +173,11 @@ def _register_commands(app):
 
 
 def _register_request_hooks(app):
-    from .accounts.models import User
+    from .accounts import login as accounts_login
 
     policy = content_security_policy(app)
     hsts = app.config.get("STRICT_TRANSPORT_SECURITY")
-    login_manager.login_view = "accounts.sign_in"
-    login_manager.login_message = _l("Please sign in to see this page.")
-    login_manager.login_message_category = "error"
-    login_manager.session_protection = "basic"
-
-    @login_manager.user_loader
-    def load_user(user_id):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None  # a closed account is signed out at once
+    accounts_login.init_app(app)  # who is signed in: a live server-side session, checked on every request
 
     @app.before_request
     def refuse_nul_bytes():

@@ -382,8 +382,14 @@ def demo_office(demo_app):
 def demo_office_client(demo_app, demo_office):
     """A test client of the demo app, signed in as the OCOP office (through the session, so the sign-in
     rate limits of the shared demo database are not spent)."""
+    from storefront.accounts.operations import start_session
+
     client = demo_app.test_client()
+    with demo_app.app_context():
+        token = start_session(db.session.get(User, demo_office[2]), user_agent="tests")
+        db.session.commit()
+        db.session.remove()
     with client.session_transaction() as session:
-        session["_user_id"] = str(demo_office[2])
+        session["_user_id"] = token
         session["_fresh"] = True
     return client

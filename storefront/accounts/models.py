@@ -32,12 +32,32 @@ class User(UserMixin, db.Model):
     producer_id: Mapped[int | None] = mapped_column(ForeignKey("producer.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # None while a self-registered account waits for its owner to follow the e-mailed link; accounts made by
+    # the office or the command line are confirmed when made (see __init__).
+    email_confirmed_at: Mapped[datetime | None]
 
     producer: Mapped[Producer | None] = relationship()
+
+    # The signed-in session (UserSession) this object was loaded or signed in for, by its secret token: what
+    # flask-login keeps in the session cookie and the remember cookie, so that ending the record on the
+    # server ends both. Not a column: set per request by storefront.accounts.login.
+    session_token = None
+    # Two objects are the same account when they are the same row, whatever session each was loaded for.
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __init__(self, **fields):
+        fields.setdefault("email_confirmed_at", utcnow())  # a registration passes None explicitly
+        super().__init__(**fields)
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        if not self.session_token:
+            raise RuntimeError("Sign accounts in with storefront.accounts.login.sign_in_user, which starts a session.")
+        return self.session_token
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -47,3 +67,41 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.email} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One signed-in session of an account: live until it is ended (sign-out, a password change, "sign out
+    everywhere", a closed account) or expires. Only the hash of its token is kept, so a copy of the
+    database cannot sign anyone in."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    # "Keep me signed in on this device": the session outlives the browser (the remember cookie).
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Written at most every SESSION_TOUCH_SECONDS, never by every request.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self):
+        return f"<UserSession {self.id} of user {self.user_id}{' ended' if self.ended_at else ''}>"
+
+
+class SignInThrottle(db.Model):
+    """How many sign-in attempts in a row failed for one key (an account tried from unknown devices, or an
+    account on one known device), and when the next attempt is allowed: the wait grows with each failure."""
+
+    __tablename__ = "sign_in_throttle"
+
+    # "account:<hash of the address>" or "device:<device id>:<account id>": no typed address is stored.
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

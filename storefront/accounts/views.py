@@ -1,32 +1,49 @@
 """Sign in, register, sign out and the account page, for shoppers, producers and the OCOP office."""
+import math
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from .. import ratelimit
+from ..errors import DomainError
 from ..i18n import LocalizedBlueprint
 from ..orders.queries import orders_of_user
 from ..orders.workflow import STATUS_NAMES
-from ..errors import DomainError
-from .forms import ChoosePasswordForm, RegisterForm, SignInForm
+from . import operations
+from .forms import ChoosePasswordForm, ForgotPasswordForm, RegisterForm, SignInForm
+from .login import known_device, remember_device, sign_in_user, sign_out_everywhere, sign_out_user
 from .models import Role
-from .operations import InviteInvalid, accept_invite as accept_invite_token, authenticate, create_user, find_user, \
-    user_for_invite
 
 bp = LocalizedBlueprint("accounts", __name__)
 
 REGISTRATIONS_PER_ADDRESS_PER_HOUR = 10
+RESET_REQUESTS_PER_ADDRESS_PER_HOUR = 10
+LINK_CHECKS_PER_ADDRESS_PER_HOUR = 60
+# Longer than any page of the shop; the sign-in page carries `next` in a hidden field cut at 500.
+MAX_NEXT_LENGTH = 500
+
+
+def is_local_path(target: str) -> bool:
+    """A path on this site and nothing else: one leading "/", no scheme or host, no backslash (browsers read
+    it as "/"), no control, invisible or white-space character (browsers drop some, headers refuse others)."""
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//") \
+            or len(target) > MAX_NEXT_LENGTH or "\\" in target:
+        return False
+    if any(character.isspace() or unicodedata.category(character)[0] == "C" for character in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 def safe_next(default: str) -> str:
-    """Where to go after signing in: a path on this site only, never another host."""
+    """Where to go after signing in: the `next` parameter when it is a path on this site, else `default`."""
     target = request.values.get("next", "")
-    parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc or "\\" in target:
-        return default
-    return target
+    return target if is_local_path(target) else default
 
 
 def home_for(user) -> str:
@@ -37,27 +54,56 @@ def home_for(user) -> str:
     return url_for("accounts.account")
 
 
+def public_url(endpoint: str, **values) -> str:
+    """An absolute address to put in an e-mail: on PUBLIC_BASE_URL when it is set, so that a forged Host
+    header cannot point a password link at another site."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def account_links() -> dict:
+    """The links the accounts' e-mails carry, in the visitor's language."""
+    return {"confirm": lambda token: public_url("accounts.confirm_email", token=token),
+            "reset": lambda token: public_url("accounts.reset_password", token=token),
+            "sign_in": lambda: public_url("accounts.sign_in")}
+
+
+def _attach(form, error: DomainError) -> None:
+    name = getattr(error, "field", None)
+    if name and name in form and name != "csrf_token":
+        form[name].errors = [*form[name].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(home_for(current_user)))
     form = SignInForm()
     if form.validate_on_submit():
-        config = current_app.config
-        window = config["SIGN_IN_WINDOW_SECONDS"]
-        email = form.email.data.strip().lower()
-        allowed = ratelimit.hit("sign-in-address", request.remote_addr or "-",
-                                config["SIGN_IN_LIMIT_PER_ADDRESS"], window)
-        allowed = ratelimit.hit("sign-in-account", email, config["SIGN_IN_LIMIT_PER_ACCOUNT"], window) and allowed
-        if not allowed:
-            form.form_errors.append(_("Too many sign-in attempts. Please wait %(minutes)s minutes and try again.",
-                                      minutes=window // 60))
-            return render_template("storefront/accounts/sign_in.html", form=form), 429
-        user = authenticate(email, form.password.data)
+        try:
+            user = operations.attempt_sign_in(form.email.data, form.password.data, known_device(),
+                                              request.remote_addr or "")
+        except operations.SignInRefused as refused:
+            minutes = max(1, math.ceil(refused.wait_seconds / 60))
+            form.form_errors.append(ngettext("Too many sign-in attempts. Please wait %(num)s minute and try again.",
+                                             "Too many sign-in attempts. Please wait %(num)s minutes and try again.",
+                                             minutes))
+            response = make_response(render_template("storefront/accounts/sign_in.html", form=form), 429)
+            response.headers["Retry-After"] = str(refused.wait_seconds)
+            return response
         if user is None:
             form.form_errors.append(_("The email or password is not right."))
             return render_template("storefront/accounts/sign_in.html", form=form), 401
-        login_user(user, remember=form.remember.data)
+        remember_device(user)
+        if user.email_confirmed_at is None:
+            operations.resend_confirmation(user, account_links())
+            flash(_("Confirm your email address first: follow the link in the message we sent you."), "error")
+            return redirect(url_for("accounts.registered"))
+        sign_in_user(user, remember=form.remember.data)
         return redirect(safe_next(home_for(user)))
     status = 400 if form.errors else 200
     return render_template("storefront/accounts/sign_in.html", form=form), status
@@ -72,21 +118,81 @@ def register():
         if not ratelimit.hit("register", request.remote_addr or "-", REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600):
             form.form_errors.append(_("Too many accounts were created from this address. Please try again later."))
             return render_template("storefront/accounts/register.html", form=form), 429
-        if find_user(form.email.data) is not None:
-            form.email.errors.append(_("An account with this email already exists. Sign in instead."))
-            return render_template("storefront/accounts/register.html", form=form), 409
-        user = create_user(form.email.data, form.password.data, Role.CUSTOMER, name=form.name.data.strip())
-        login_user(user)
-        flash(_("Welcome! Your account is ready."), "success")
-        return redirect(safe_next(url_for("accounts.account")))
+        try:
+            operations.register_customer(form.email.data, form.password.data, form.name.data, account_links())
+        except DomainError as error:
+            _attach(form, error)
+            return render_template("storefront/accounts/register.html", form=form), 400
+        # The same answer whether the address already had an account or not: only its owner's mail differs.
+        return redirect(url_for("accounts.registered"))
     status = 400 if form.errors else 200
     return render_template("storefront/accounts/register.html", form=form), status
 
 
+@bp.route("/register/sent")
+def registered():
+    return render_template("storefront/accounts/check_email.html", title=_("Check your email"), message=_(
+        "We sent a message to the address you gave. Follow its link within %(hours)s hours to finish "
+        "creating your account. Nothing after a few minutes? Look in the spam folder.",
+        hours=operations.CONFIRM_MAX_AGE_HOURS))
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token):
+    """The link of the confirmation e-mail: a button confirms (a mail scanner that opens links confirms
+    nothing, and is signed in nowhere)."""
+    refused = _refuse_link_guessing()
+    if refused:
+        return refused
+    try:
+        user = operations.user_for_confirmation(token)
+    except operations.InviteInvalid as error:
+        return render_template("storefront/accounts/invite_invalid.html", message=str(error)), 410
+    form = FlaskForm()
+    if form.validate_on_submit():
+        user = operations.confirm_email(token)
+        sign_in_user(user)
+        remember_device(user)
+        flash(_("Welcome! Your account is ready."), "success")
+        return redirect(url_for("accounts.account"))
+    return _private(render_template("storefront/accounts/confirm_email.html", form=form, user=user),
+                    400 if form.errors else 200)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        if not ratelimit.hit("password-reset", request.remote_addr or "-", RESET_REQUESTS_PER_ADDRESS_PER_HOUR,
+                             3600):
+            form.form_errors.append(_("Too many attempts. Please try again later."))
+            return render_template("storefront/accounts/forgot_password.html", form=form), 429
+        operations.request_password_reset(form.email.data, account_links())
+        return redirect(url_for("accounts.reset_sent"))
+    status = 400 if form.errors else 200
+    return render_template("storefront/accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/forgot-password/sent")
+def reset_sent():
+    return render_template("storefront/accounts/check_email.html", title=_("Check your email"), message=_(
+        "If an account uses this address, we sent it a link to choose a new password. The link works once, "
+        "within %(hours)s hours. Nothing after a few minutes? Look in the spam folder.",
+        hours=operations.RESET_MAX_AGE_HOURS))
+
+
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
-    logout_user()
+    sign_out_user()
     flash(_("You are signed out."), "success")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere_view():
+    sign_out_everywhere()
+    flash(_("You are signed out on every device, this one included."), "success")
     return redirect(url_for("site.home"))
 
 
@@ -97,35 +203,54 @@ def account():
                            status_names=STATUS_NAMES)
 
 
-INVITE_CHECKS_PER_ADDRESS_PER_HOUR = 60
+def _refuse_link_guessing():
+    if not ratelimit.hit("invite", request.remote_addr or "-", LINK_CHECKS_PER_ADDRESS_PER_HOUR, 3600):
+        return render_template("storefront/accounts/invite_invalid.html",
+                               message=_("Too many attempts. Please try again later.")), 429
+    return None
+
+
+def _private(body: str, status: int):
+    response = make_response(body, status)
+    # The token in the address is a key: never kept by a cache, never sent on to another site.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _choose_password(token, user_for_token, choose, purpose: str, welcome: str):
+    """A one-time link's page: choose a password (see storefront.accounts.passwords), and be signed in."""
+    refused = _refuse_link_guessing()
+    if refused:
+        return refused
+    try:
+        user = user_for_token(token)
+    except operations.InviteInvalid as error:
+        return render_template("storefront/accounts/invite_invalid.html", message=str(error)), 410
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = choose(token, form.password.data)
+        except DomainError as error:
+            form.password.errors = [*form.password.errors, str(error)]
+        else:
+            sign_in_user(user)
+            remember_device(user)
+            flash(welcome, "success")
+            return redirect(home_for(user))
+    return _private(render_template("storefront/accounts/choose_password.html", form=form, user=user,
+                                    purpose=purpose), 400 if form.errors else 200)
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 def accept_invite(token):
     """A producer account's one-time link: choose a password, and be signed in."""
-    if not ratelimit.hit("invite", request.remote_addr or "-", INVITE_CHECKS_PER_ADDRESS_PER_HOUR, 3600):
-        return render_template("storefront/accounts/invite_invalid.html",
-                               message=_("Too many attempts. Please try again later.")), 429
-    try:
-        user = user_for_invite(token)
-    except InviteInvalid as error:
-        return render_template("storefront/accounts/invite_invalid.html", message=str(error)), 410
-    form = ChoosePasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = accept_invite_token(token, form.password.data)
-        except DomainError as error:
-            form.password.errors = list(form.password.errors) + [str(error)]
-        else:
-            if current_user.is_authenticated:
-                logout_user()
-            login_user(user)
-            flash(_("Your password is set. Welcome to your workspace."), "success")
-            return redirect(home_for(user))
-    status = 400 if form.errors else 200
-    response = make_response(render_template("storefront/accounts/choose_password.html", form=form, user=user),
-                             status)
-    # The token is a key: never kept by a cache, never sent on to another site.
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return _choose_password(token, operations.user_for_invite, operations.accept_invite, "invite",
+                            _("Your password is set. Welcome to your workspace."))
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """The link of a password-reset e-mail: choose a new password; every other session of the account ends."""
+    return _choose_password(token, operations.user_for_reset, operations.reset_password, "reset",
+                            _("Your new password is set, and you are signed in. Every other device was signed out."))

@@ -52,6 +52,7 @@ ACTIONS = {
     "user.reinvite": _l("New invitation link sent"),
     "user.accept_invite": _l("Invitation accepted, password chosen"),
     "user.close": _l("Account closed"),
+    "user.reset_password": _l("Password reset by its owner"),
     "user.reopen": _l("Account reopened"),
     "order.confirm_transfer": _l("Bank transfer received, order paid"),
     "order.ship": _l("Order marked shipped"),
@@ -142,6 +143,7 @@ FIELDS = {
     # accounts
     "role": _l("Role"),
     "active": _l("Account open"),
+    "email_confirmed_at": _l("E-mail address confirmed"),
     "password": _l("Password"),
     # sales points and areas
     "opening_hours_vi": _l("Opening hours (Vietnamese)"),
