@@ -11,8 +11,9 @@ import math
 import re
 from dataclasses import dataclass
 
-# Stripe's ids ("cs_test_a1B2…", "pi_…", "ch_…", "re_…"): letters, digits, underscores.
-_ID = re.compile(r"[A-Za-z0-9_-]{1,255}")
+# Stripe's ids ("cs_test_a1B2…", "pi_…", "ch_…", "re_…"): letters, digits, underscores; short enough
+# for a reference built from one to fit its column.
+_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
 # Short codes: a currency ("vnd"), a status ("paid", "succeeded").
 _CODE = re.compile(r"[A-Za-z_]{1,50}")
 #: The largest amount the shop's columns hold (PostgreSQL's integer): no order comes near it.
@@ -71,14 +72,14 @@ def _code(obj: dict, name: str, *, required: bool = False) -> str | None:
     return value.lower()
 
 
-def _amount(obj: dict, name: str, *, required: bool = False) -> int | None:
+def _amount(obj: dict, name: str, *, required: bool = False, least: int = 0) -> int | None:
     value = obj.get(name)
     if value is None and not required:
         return None
     # JSON has one kind of number: 510000.0 is the same amount as 510000, 510000.5 is no amount.
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= MAX_AMOUNT:
         raise MalformedEvent(f"{name} is not an amount")
     return value
 
@@ -109,7 +110,7 @@ def checkout_session(obj: dict) -> CheckoutSessionFacts:
 def _refund(item) -> RefundFacts:
     if not isinstance(item, dict):
         raise MalformedEvent("refunds.data holds something that is not a refund")
-    amount = _amount(item, "amount", required=True)
+    amount = _amount(item, "amount", required=True, least=1)
     return RefundFacts(id=_identifier(item, "id", required=True), amount=amount, status=_code(item, "status"))
 
 

@@ -341,6 +341,11 @@ def _session_completed(session: CheckoutSessionFacts):
     intent = session.payment_intent
     if not intent:
         return EventOutcome.REJECTED, "no payment intent", order
+    recorded = db.session.scalar(select(PaymentTransaction.provider_reference).where(
+        PaymentTransaction.order_id == order.id, PaymentTransaction.kind == TransactionKind.CHARGE,
+        PaymentTransaction.provider_reference.is_not(None)).limit(1))
+    if recorded not in (None, intent):  # a session is paid by one PaymentIntent
+        return EventOutcome.REJECTED, f"the session is recorded as paid by {recorded}, not {intent}", order
     charge = PaymentTransaction(order=order, method=PaymentMethod.CARD, kind=TransactionKind.CHARGE,
                                 status=TransactionStatus.SUCCEEDED, amount=session.amount_total, currency="VND",
                                 provider_reference=intent, actor_label="stripe")
@@ -390,6 +395,12 @@ def _charge_refunded(charge: ChargeFacts):
         return EventOutcome.REJECTED, f"refunded {charge.amount_refunded}, more than the {paid.amount} paid", order
     if charge.amount_refunded == 0:
         return EventOutcome.IGNORED, "nothing refunded", order
+    foreign = db.session.scalar(select(PaymentTransaction.provider_reference).where(
+        PaymentTransaction.kind == TransactionKind.REFUND, PaymentTransaction.order_id != order.id,
+        PaymentTransaction.provider_reference.in_([refund.id for refund in charge.refunds]
+                                                  + [_total_reference(charge)])).limit(1))
+    if foreign is not None:
+        return EventOutcome.REJECTED, f"refund {foreign} belongs to another order", order
     _record_refunds(order, charge)
     if charge.amount_refunded < paid.amount:
         return EventOutcome.APPLIED, f"partial refund of {charge.amount_refunded}", order
@@ -445,9 +456,14 @@ def _record_refunds(order: Order, charge: ChargeFacts) -> None:
     if target > confirmed:
         _add_once(PaymentTransaction(
             order=order, method=PaymentMethod.CARD, kind=TransactionKind.REFUND, status=TransactionStatus.SUCCEEDED,
-            amount=target - confirmed, provider_reference=f"{charge.id or charge.payment_intent}:{target}",
+            amount=target - confirmed, provider_reference=_total_reference(charge),
             actor_label="stripe", note="refunded in Stripe's dashboard"))
     db.session.flush()
+
+
+def _total_reference(charge: ChargeFacts) -> str:
+    """The reference of a refund known only by the charge's refunded total."""
+    return f"{charge.id or charge.payment_intent}:{charge.amount_refunded}"
 
 
 def apply_waiting(intent: str) -> int:
