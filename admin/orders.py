@@ -17,8 +17,10 @@ from storefront.orders import workflow
 from storefront.orders.forms import OrderActionForm
 from storefront.orders.models import Order, OrderStatus, PaymentMethod
 from storefront.orders.queries import ORDERS_PER_PAGE, OrderFilters, office_orders
+from storefront.i18n import format_vnd
 from storefront.payments import operations as payments
 from storefront.payments.methods import METHOD_NAMES
+from storefront.payments.outcalls import commit_and_send_refunds
 
 from .navigation import add, admin_nav
 from .paging import page_argument
@@ -97,7 +99,7 @@ def order_detail(number):
     return render_template("admin/orders/detail.html", order=order, form=OrderActionForm(),
                            actions=[(name, ACTIONS[name][0]) for name in allowed_actions(order)],
                            transactions=payments.transactions_of(order), status_names=workflow.STATUS_NAMES,
-                           method_names=METHOD_NAMES)
+                           method_names=METHOD_NAMES, unsent_refunds=payments.unsent_refunds(order.id))
 
 
 @bp.route("/admin/orders/<number>/<action>", methods=["POST"])
@@ -133,4 +135,29 @@ def order_action(number, action):
     record(f"order.{action}", order, changes={"status": [before.value, order.status.value]}, note=note)
     flash(_("Order %(number)s is now “%(status)s”.", number=order.number,
             status=workflow.STATUS_NAMES[order.status]), "success")
+    if action == "refund":
+        _send_refunds(order)  # the refund is committed as pending first, then Stripe is asked
+    return redirect(url_for("admin.order_detail", number=order.number), 303)
+
+
+def _send_refunds(order: Order) -> list:
+    attempts = commit_and_send_refunds(order.id)
+    for attempt in attempts:
+        if attempt.error is not None:
+            flash(_("Stripe has not accepted the refund of %(amount)s yet (%(reason)s). It stays pending: "
+                    "ask Stripe again from this page later.", amount=format_vnd(attempt.amount),
+                    reason=str(attempt.error)), "error")
+    return attempts
+
+
+@bp.route("/admin/orders/<number>/refunds/send", methods=["POST"])
+def order_send_refunds(number):
+    """Ask Stripe again for the order's card refunds it has not accepted (never refunds twice)."""
+    order = _order(number)
+    if not OrderActionForm().validate_on_submit():
+        abort(400)
+    attempts = _send_refunds(order)
+    if attempts and all(attempt.error is None for attempt in attempts):
+        record("order.refund_sent", order, changes={}, note=", ".join(a.reference or "" for a in attempts))
+        flash(_("Stripe accepted the refund."), "success")
     return redirect(url_for("admin.order_detail", number=order.number), 303)

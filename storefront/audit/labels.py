@@ -60,6 +60,7 @@ ACTIONS = {
     "order.complete": _l("Order marked delivered or picked up"),
     "order.cancel": _l("Order cancelled"),
     "order.refund": _l("Order refunded"),
+    "order.refund_sent": _l("Refund asked of Stripe again"),
     "order_line.fulfil": _l("Producer sent its part of the order, or made it ready"),
 }
 

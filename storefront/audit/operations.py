@@ -107,8 +107,9 @@ def object_label(obj) -> str:
 def record(action: str, obj, changes: dict | None = None, note: str = "", actor=None) -> AuditEntry | None:
     """Stage an audit entry for `action` on `obj`, in the transaction that makes the change.
 
-    Call it before the change is flushed so the old values are still known, or pass `changes`. Nothing is
-    recorded when nothing changed (saving a form as it was). The actor is the signed-in user unless given;
+    Call it before the change is flushed so the old values are still known, or pass `changes` (an action
+    that changes no field, such as asking Stripe again, passes `{}` and a note). Nothing is recorded when
+    no field changed and no `changes` were given (saving a form as it was). The actor is the signed-in user unless given;
     a change made by a `flask` command that called `from_command_line()` is recorded as "command line",
     any other as "system" (the shop itself).
     """
@@ -116,8 +117,8 @@ def record(action: str, obj, changes: dict | None = None, note: str = "", actor=
         actor = current_user._get_current_object()
     if changes is None:
         changes = pending_changes(obj)
-    if not changes:
-        return None
+        if not changes:  # a form saved as it was
+            return None
     if getattr(obj, "id", None) is None and not inspect(obj).deleted:
         db.session.add(obj)
         db.session.flush()  # a new object's id, so its entry can point at it

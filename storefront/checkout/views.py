@@ -106,7 +106,7 @@ def checkout():
         order = place_order(items, buyer, method.code, form.token.data,
                             user=current_user if current_user.is_authenticated else None, lang=current_lang(),
                             confirm_at_once=method.confirms_at_once)
-        next_url = method.start(order)
+        db.session.commit()  # the order is placed before a payment provider is asked: no lock waits for it
     except IntegrityError:
         # A second click, the back button or a retry (maybe at the same moment): the first one's order.
         # Only this browser's form held the token, so it may see the order, as the first answer (which
@@ -124,6 +124,11 @@ def checkout():
         db.session.rollback()
         return _render(form, methods, [str(error)], 409)
     _placed(order)
+    try:
+        next_url = method.start(order)
+    except DomainError as error:  # the order stands, awaiting payment: its page offers to try again
+        flash(str(error), "error")
+        next_url = None
     return redirect(next_url or url_for("orders.order_page", number=order.number), 303)
 
 

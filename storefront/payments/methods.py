@@ -2,18 +2,21 @@
 
     method.available(config)   is it offered (its settings present)?
     method.confirms_at_once    cash on delivery: the order is accepted without a payment first
-    method.start(order)        after the order is placed: a URL to send the shopper to, or None
+    method.start(order)        after the order is placed (and committed): a URL to send the shopper
+                               to, or None
 """
 from dataclasses import dataclass
 from datetime import timezone
 
 from flask import current_app, url_for
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from ..clock import utcnow
 from ..errors import DomainError
-from ..i18n import current_lang
-from ..orders.models import Order, PaymentMethod
+from ..orders.models import Order, OrderStatus, PaymentMethod
 from . import stripe_gateway, vietqr
+from .operations import record_checkout_session
 
 
 class PaymentMethodHandler:
@@ -81,26 +84,40 @@ class StripeCard(PaymentMethodHandler):
     def available(self, config) -> bool:
         return stripe_gateway.card_payments_enabled(config)
 
-    def start(self, order: Order) -> str:
-        lang = {} if current_lang() == "vi" else {"lang": "en"}
-        order_url = url_for("orders.order_page", number=order.number, _external=True, **lang)
-        expires_at = None
+    def start(self, order: Order) -> str | None:
+        """Open the order's Stripe page and return its URL (None once the order no longer waits for
+        payment). Call it with the order committed: Stripe is asked with no transaction open, and the
+        page is recorded afterwards. Asking again gives the same page (recorded, or by the idempotency
+        key). Raises DomainError, in the shopper's language, when Stripe cannot open it: the order stays
+        awaiting payment and its page offers to try again."""
+        if order.status is not OrderStatus.AWAITING_PAYMENT:
+            return None
+        if order.stripe_checkout_url:
+            return order.stripe_checkout_url
+        number, total, email = order.number, order.total, order.email
+        with force_locale(order.lang):  # what Stripe shows is the same whoever asks, as the key needs
+            order_url = url_for("orders.order_page", number=number, _external=True, lang=order.lang)
+            description = gettext("OCOP Quảng Ngãi order %(number)s", number=number)
+        key, expires_at = f"checkout-{number}", None
         if order.expires_at is not None:
             hold = (order.expires_at - order.created_at).total_seconds()
             if STRIPE_MIN_HOLD_SECONDS <= hold <= STRIPE_MAX_HOLD_SECONDS:
                 expires_at = int(order.expires_at.replace(tzinfo=timezone.utc).timestamp())
+                if (order.expires_at - utcnow()).total_seconds() < STRIPE_MIN_HOLD_SECONDS:
+                    # A second try late in the hold: Stripe's page outlives the order (a payment
+                    # after the order expired is refunded), under a key of its own.
+                    key, expires_at = f"checkout-{number}-late", None
         try:
             session_id, url = stripe_gateway.create_checkout_session(
-                order_number=order.number, amount_vnd=order.total,
-                description=str(_l("OCOP Quảng Ngãi order %(number)s", number=order.number)),
-                customer_email=order.email, success_url=order_url + "?paid=1", cancel_url=order_url,
-                idempotency_key=f"checkout-{order.number}", expires_at=expires_at)
+                order_number=number, amount_vnd=total, description=description, customer_email=email,
+                success_url=order_url + "?paid=1", cancel_url=order_url, idempotency_key=key,
+                expires_at=expires_at)
         except stripe_gateway.GatewayError as error:
-            current_app.logger.warning("card payment for %s could not start: %s", order.number, error)
-            raise DomainError(_l("Card payments are not available at the moment. Please choose another "
-                                 "way to pay, or try again in a few minutes.")) from None
-        order.stripe_session_id, order.stripe_checkout_url = session_id, url
-        return url
+            current_app.logger.warning("card payment for %s could not start: %s", number, error)
+            raise DomainError(_l("Stripe’s payment page could not be opened. Your order is kept: try "
+                                 "paying again from its page in a few minutes.")) from None
+        url = record_checkout_session(order, session_id, url)
+        return url if order.status is OrderStatus.AWAITING_PAYMENT else None
 
 
 METHODS: dict[PaymentMethod, PaymentMethodHandler] = {

@@ -1,8 +1,9 @@
 """Card payments through Stripe Checkout: the hosted payment page, refunds, and signed webhooks.
 
-Every call builds its own `stripe.StripeClient` from `flask.current_app.config` (STRIPE_SECRET_KEY,
-STRIPE_API_BASE), so no key or address is kept in the SDK's module-level settings, where it would leak
-from one app (or test) to the next. Settings:
+One `stripe.StripeClient` per process and configuration, built from `flask.current_app.config`
+(STRIPE_SECRET_KEY, STRIPE_API_BASE, the timeout and retries) on first use and reused by every thread
+(its HTTP client keeps one connection pool per thread). No key or address is kept in the SDK's
+module-level settings, where it would leak from one app (or test) to the next. Settings:
 
 - STRIPE_SECRET_KEY: the secret API key (sk_live_… / sk_test_…).
 - STRIPE_WEBHOOK_SECRET: the signing secret of the webhook endpoint (whsec_…).
@@ -11,16 +12,26 @@ from one app (or test) to the next. Settings:
   connection failures, 409 and 5xx answers with the same Idempotency-Key, so a retry never charges or
   refunds twice.
 
+No call is made inside a database transaction that has changed anything: while Stripe answers, such a
+transaction would hold its row locks (an order, the stock, the page cache's version) and every other
+write to them would wait for Stripe's network. Each call checks it (`RuntimeError` otherwise) and ends
+a transaction that only read. The shop commits what must be true first, calls, then records the answer.
+
 VND is a zero-decimal currency at Stripe: amounts are whole đồng, as everywhere in the shop.
 Failures of the API or the network raise `GatewayError`; a webhook that cannot be trusted raises
 `InvalidWebhook`. Both carry messages safe to log (no keys, no card data).
 """
 import json
 import re
+import threading
+import time
 from dataclasses import dataclass
 
 import stripe
 from flask import current_app
+from sqlalchemy import text
+
+from ..extensions import db
 
 DEFAULT_API_BASE = "https://api.stripe.com"
 DEFAULT_TIMEOUT_SECONDS = 20
@@ -96,37 +107,56 @@ def _gateway_error(operation: str, error: stripe.StripeError) -> GatewayError:
                         code=code, http_status=status, request_id=error.request_id, retryable=retryable)
 
 
-class _Client:
-    """A StripeClient for one call, with its own HTTP session, closed afterwards."""
+_clients_lock = threading.Lock()
 
-    def __init__(self):
-        config = current_app.config
-        key = (config.get("STRIPE_SECRET_KEY") or "").strip()
-        if not key:
-            raise GatewayError("Stripe is not configured: STRIPE_SECRET_KEY is empty.", code="not_configured")
-        self._http = stripe.RequestsClient(
-            timeout=float(config.get("STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)))
-        self.client = stripe.StripeClient(
-            key,
-            base_addresses={"api": (config.get("STRIPE_API_BASE") or DEFAULT_API_BASE).rstrip("/")},
-            max_network_retries=int(config.get("STRIPE_MAX_NETWORK_RETRIES", DEFAULT_MAX_NETWORK_RETRIES)),
-            http_client=self._http,
-        )
 
-    def __enter__(self):
-        return self.client
+def _client() -> stripe.StripeClient:
+    """This process's client for the current configuration, built once and shared by every thread."""
+    config = current_app.config
+    key = (config.get("STRIPE_SECRET_KEY") or "").strip()
+    if not key:
+        raise GatewayError("Stripe is not configured: STRIPE_SECRET_KEY is empty.", code="not_configured")
+    settings = (key, (config.get("STRIPE_API_BASE") or DEFAULT_API_BASE).rstrip("/"),
+                float(config.get("STRIPE_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)),
+                int(config.get("STRIPE_MAX_NETWORK_RETRIES", DEFAULT_MAX_NETWORK_RETRIES)))
+    extensions = current_app.extensions
+    with _clients_lock:
+        known = extensions.get("stripe_client")
+        if known is not None and known[0] == settings:
+            return known[1]
+        if known is not None:  # the configuration changed (a test): the old client's pool is closed
+            known[2].close()
+        http = stripe.RequestsClient(timeout=settings[2])
+        client = stripe.StripeClient(settings[0], base_addresses={"api": settings[1]},
+                                     max_network_retries=settings[3], http_client=http)
+        extensions["stripe_client"] = (settings, client, http)
+        return client
 
-    def __exit__(self, *exc):
-        self._http.close()
-        return False
+
+def _outside_any_write() -> None:
+    """Refuse to call Stripe while this session's transaction holds changes; end one that only read."""
+    session = db.session()
+    if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
+        raise RuntimeError("Stripe is called with changes staged in the session: commit them first.")
+    if not session.in_transaction():
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        wrote = connection.execute(text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")).scalar()
+    else:  # SQLite's driver opens its transaction only before the first write
+        wrote = getattr(connection.connection.driver_connection, "in_transaction", False)
+    if wrote:
+        raise RuntimeError("Stripe is called inside a transaction that changed the database: commit first.")
+    session.commit()
 
 
 def _call(operation, request):
-    with _Client() as client:
-        try:
-            return request(client)
-        except stripe.StripeError as error:
-            raise _gateway_error(operation, error) from error
+    _outside_any_write()
+    client = _client()
+    try:
+        return request(client)
+    except stripe.StripeError as error:
+        raise _gateway_error(operation, error) from error
 
 
 def _require_text(name, value):
@@ -213,46 +243,81 @@ def expire_checkout_session(session_id: str) -> CheckoutSession:
                           lambda client: client.v1.checkout.sessions.expire(session_id)))
 
 
-def refund(*, payment_intent_id: str, amount_vnd: int, idempotency_key: str) -> str:
+def refund(*, payment_intent_id: str, amount_vnd: int, idempotency_key: str,
+           metadata: dict[str, str] | None = None) -> str:
     """Refund `amount_vnd` đồng (all or part) of a paid PaymentIntent; returns the refund's id (re_…).
-    The same idempotency key and arguments return the same refund instead of refunding twice."""
+    The same idempotency key and arguments return the same refund instead of refunding twice.
+    `metadata` (text values) is shown with the refund in Stripe's dashboard."""
     _require_text("The payment intent id", payment_intent_id)
     _require_amount(amount_vnd)
     _require_text("The idempotency key", idempotency_key)
-    result = _call("refund", lambda client: client.v1.refunds.create(
-        {"payment_intent": payment_intent_id, "amount": amount_vnd},
-        {"idempotency_key": idempotency_key}))
+    params = {"payment_intent": payment_intent_id, "amount": amount_vnd}
+    if metadata:
+        params["metadata"] = {str(key): str(value) for key, value in metadata.items()}
+    result = _call("refund", lambda client: client.v1.refunds.create(params, {"idempotency_key": idempotency_key}))
     return result.id
 
 
-def parse_event(payload: bytes, signature_header: str) -> stripe.Event:
-    """The Stripe event in a webhook request, once its Stripe-Signature is verified against
-    STRIPE_WEBHOOK_SECRET and found recent (within the SDK's tolerance, 5 minutes).
+# An event's id and type, as Stripe writes them; anything else is not an event the shop can record once.
+_EVENT_ID = re.compile(r"[A-Za-z0-9_-]{1,255}")
+_EVENT_TYPE = re.compile(r"[a-z0-9_.]{1,100}")
+
+
+def _signed_at(signature_header: str) -> int | None:
+    for item in signature_header.split(","):
+        name, _, value = item.strip().partition("=")
+        if name == "t":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def verified_event(payload: bytes, signature_header: str) -> dict:
+    """The Stripe event in a webhook request, as plain JSON data, once its Stripe-Signature is verified
+    against STRIPE_WEBHOOK_SECRET and found signed within WEBHOOK_TOLERANCE of now (before or after:
+    a timestamp from the future is as suspect as an old one).
 
     Pass the raw request body (`request.get_data()`), never re-serialised JSON. Raises InvalidWebhook
-    for a missing or wrong signature, a stale timestamp, or a body that is not a Stripe event.
-    Stripe may deliver an event more than once and in any order: act on `event.id` only once."""
+    for a missing or wrong signature, a timestamp out of tolerance, or a body that is not a Stripe event
+    with an id and a type. Only the envelope is checked here: what the shop reads inside `data.object`
+    is checked where it is read (`events.py`). Stripe may deliver an event more than once and in any
+    order: act on its id only once."""
     config = current_app.config
     secret = (config.get("STRIPE_WEBHOOK_SECRET") or "").strip()
     if not secret:
         raise InvalidWebhook("Stripe webhooks are not configured: STRIPE_WEBHOOK_SECRET is empty.")
     if not isinstance(payload, (bytes, bytearray)):
         raise InvalidWebhook("The webhook body must be the raw bytes of the request.")
+    if not isinstance(signature_header, str):
+        raise InvalidWebhook("Stripe signature refused: no Stripe-Signature header.")
     try:
-        text = bytes(payload).decode("utf-8")
+        text_body = bytes(payload).decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidWebhook("The webhook body is not UTF-8.") from None
     try:
-        stripe.WebhookSignature.verify_header(text, signature_header, secret, WEBHOOK_TOLERANCE)
+        stripe.WebhookSignature.verify_header(text_body, signature_header, secret, WEBHOOK_TOLERANCE)
     except stripe.SignatureVerificationError as error:
         raise InvalidWebhook(f"Stripe signature refused: {error.user_message or 'invalid'}") from None
+    signed_at = _signed_at(signature_header)
+    if signed_at is None or signed_at > time.time() + WEBHOOK_TOLERANCE:
+        raise InvalidWebhook("Stripe signature refused: timestamp outside the tolerance zone (in the future)")
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = json.loads(text_body)
+    except (ValueError, RecursionError):
         raise InvalidWebhook("The webhook body is not JSON.") from None
     if not (isinstance(data, dict) and data.get("object") == "event"
-            and isinstance(data.get("id"), str) and isinstance(data.get("type"), str)
+            and isinstance(data.get("id"), str) and _EVENT_ID.fullmatch(data["id"])
+            and isinstance(data.get("type"), str) and _EVENT_TYPE.fullmatch(data["type"])
             and isinstance(data.get("data"), dict) and isinstance(data["data"].get("object"), dict)):
         raise InvalidWebhook("The webhook body is not a Stripe event.")
-    key = (config.get("STRIPE_SECRET_KEY") or "").strip() or None
+    return data
+
+
+def parse_event(payload: bytes, signature_header: str) -> stripe.Event:
+    """`verified_event` as the SDK's Event object (attribute access), for scripts and tests. The
+    webhook itself works on the plain data, read field by field (`events.py`)."""
+    data = verified_event(payload, signature_header)
+    key = (current_app.config.get("STRIPE_SECRET_KEY") or "").strip() or None
     return stripe.Event.construct_from(data, key)

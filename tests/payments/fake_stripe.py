@@ -19,7 +19,9 @@ turns an event into the body and Stripe-Signature header of a webhook request, s
 own helper. A refund (through the API, or `fake_stripe.refund_outside(intent)` as from Stripe's
 dashboard) emits `refund.created` and `charge.refunded`. `fake_stripe.events` lists every event emitted
 and `fake_stripe.last_event(type)` gives the latest of a type. `fake_stripe.fail_next(...)` makes the
-next answers errors (e.g. 500s, which the SDK retries with the same idempotency key).
+next answers errors (e.g. 500s, which the SDK retries with the same idempotency key),
+`fake_stripe.lose_next_answer()` carries the next request out but drops its answer, and
+`fake_stripe.on_request` is called as each API request arrives (to look at the shop at that moment).
 
 A browser can follow the session's URL to a minimal hosted page: its Pay button completes the session,
 posts the signed event to `fake_stripe.webhook_url` if the test set one (results in `.deliveries`),
@@ -114,8 +116,12 @@ class FakeStripe:
         self.webhook_url: str | None = None
         #: (event id, HTTP status or error) of each delivery to webhook_url.
         self.deliveries: list[tuple[str, object]] = []
+        #: Called with (method, path) as each API request arrives, before it is answered: a test's
+        #: look at the shop's side at that moment (e.g. which database rows are locked).
+        self.on_request = None
         self._idempotent: dict[str, tuple[str, str, dict, dict]] = {}
         self._failures: list[tuple[int, dict]] = []
+        self._lose_answers = 0
         self._lock = threading.RLock()
         self._server = None
         self._thread = None
@@ -165,6 +171,8 @@ class FakeStripe:
             return self._hosted_page(handler, method, url.path.rsplit("/", 1)[-1])
         key = handler.headers.get("Idempotency-Key")
         headers = {}
+        if self.on_request is not None:
+            self.on_request(method, url.path)
         with self._lock:
             self.requests.append((method, url.path, form, key))
             try:
@@ -191,6 +199,11 @@ class FakeStripe:
                 status, body = answer.status, answer.body
         if key is not None:
             headers["Idempotency-Key"] = key
+        with self._lock:
+            lose, self._lose_answers = self._lose_answers > 0, max(0, self._lose_answers - 1)
+        if lose:  # done, but the connection drops before the answer: the client sees a network error
+            handler.close_connection = True
+            return
         self._send(handler, status, body, headers)
 
     @staticmethod
@@ -467,6 +480,12 @@ class FakeStripe:
         with self._lock:
             body = {"error": {"type": type, "message": message, **({"code": code} if code else {})}}
             self._failures.extend([(status, body)] * times)
+
+    def lose_next_answer(self, times: int = 1):
+        """The next `times` API requests are carried out (and remembered under their idempotency key)
+        but their answers are lost: the connection closes, as when the network fails on the way back."""
+        with self._lock:
+            self._lose_answers += times
 
     def posts(self, path: str) -> list[tuple[str, str, dict, str | None]]:
         """The POST requests made to `path`."""

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from storefront.accounts.models import Role
 from storefront.catalog.models import Product
+from storefront.audit.models import AuditEntry
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 from storefront.orders.models import Order, OrderStatus
@@ -32,6 +33,12 @@ def stock_of(product) -> int:
 def charges() -> list[PaymentTransaction]:
     return db.session.scalars(select(PaymentTransaction).where(
         PaymentTransaction.kind == TransactionKind.CHARGE)).all()
+
+
+def refund_records() -> list[PaymentTransaction]:
+    db.session.expire_all()
+    return db.session.scalars(select(PaymentTransaction).where(
+        PaymentTransaction.kind == TransactionKind.REFUND).order_by(PaymentTransaction.id)).all()
 
 
 def deliver(client, fake, event, timestamp=None):
@@ -189,7 +196,10 @@ def test_the_office_refunds_a_card_order_once_and_the_webhook_confirms_it(client
     assert office.post(f"/admin/orders/{order.number}/refund", data={"note": "khách đổi ý"}).status_code == 303
     assert office.post(f"/admin/orders/{order.number}/refund").status_code == 303  # a second click
     (refund,) = fake_stripe.posts("/v1/refunds")
-    assert refund[3] == f"refund-{order.number}" and refund[2]["amount"] == "510000"
+    (recorded,) = refund_records()
+    assert refund[3] == f"refund-{order.number}-{recorded.id}" and refund[2]["amount"] == "510000"
+    assert refund[2]["metadata[order_number]"] == order.number
+    assert recorded.status.value == "pending" and recorded.provider_reference.startswith("re_")
     order = the_order()
     assert order.status is S.REFUNDED and stock_of(product) == 5  # never sent: the units come back
     # Stripe then reports the refund, maybe twice.
@@ -200,7 +210,6 @@ def test_the_office_refunds_a_card_order_once_and_the_webhook_confirms_it(client
         PaymentTransaction.kind == TransactionKind.REFUND)).all()
     assert [r.status.value for r in refunds] == ["succeeded"]
     assert stock_of(product) == 5
-    from storefront.audit.models import AuditEntry
 
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "order.refund"))
     assert entry.changes == {"status": ["paid", "refunded"]} and entry.note == "khách đổi ý"
@@ -243,13 +252,46 @@ def test_without_stripe_keys_the_card_option_is_hidden_and_refused(client, make_
     assert client.post(WEBHOOK, data=b"{}").status_code == 404
 
 
-def test_when_stripe_is_down_no_order_is_placed_and_no_stock_taken(client, fake_stripe, make_buyable, buy):
+@pytest.mark.parametrize("lang, failed, retry, ready", [
+    ("", "Không mở được trang thanh toán của Stripe", "Thử thanh toán bằng thẻ lần nữa", "Trang thanh toán của Stripe đã sẵn sàng"),
+    ("/en", "Stripe’s payment page could not be opened", "Try paying by card again", "Stripe’s payment page is ready"),
+])
+def test_when_stripe_is_down_the_order_waits_and_its_page_offers_to_pay_again(
+        app, client, fake_stripe, make_buyable, buy, monkeypatch, lang, failed, retry, ready):
     product = make_buyable(stock=5)
-    fake_stripe.fail_next(500, times=10)
-    response = buy(client, {product: 2}, payment_method="card")
-    assert response.status_code == 409
-    assert "thẻ" in response.get_data(as_text=True)
-    assert db.session.scalar(select(func.count(Order.id))) == 0 and stock_of(product) == 5
+    monkeypatch.setitem(app.config, "STRIPE_MAX_NETWORK_RETRIES", 0)
+    fake_stripe.fail_next(500)
+    response = buy(client, {product: 2}, lang=lang, payment_method="card")
+    order = the_order()
+    # The order is placed and holds its stock; the shopper lands on its page, told what happened.
+    assert response.status_code == 303 and response.location == f"{lang}/orders/{order.number}"
+    assert order.status is S.AWAITING_PAYMENT and stock_of(product) == 3
+    assert order.stripe_session_id is None and fake_stripe.sessions == {}
+    page = client.get(response.location).get_data(as_text=True)
+    assert failed in page and retry in page
+    assert 'class="cart-line"' not in client.get(f"{lang}/cart").get_data(as_text=True)  # the cart is emptied
+
+    # Stripe is back: the button opens the page (once, however often it is pressed).
+    again = client.post(f"{lang}/orders/{order.number}/pay")
+    assert again.status_code == 303 and again.location == f"{lang}/orders/{order.number}"
+    order = the_order()
+    assert order.stripe_session_id in fake_stripe.sessions
+    page = client.get(again.location).get_data(as_text=True)
+    assert ready in page and order.stripe_checkout_url in page and retry not in page
+    client.post(f"{lang}/orders/{order.number}/pay")
+    assert len(fake_stripe.sessions) == 1
+    (_, _, form, key), *_ = fake_stripe.posts("/v1/checkout/sessions")
+    assert key == f"checkout-{order.number}"
+    assert form["cancel_url"].endswith(f"{lang}/orders/{order.number}")
+    assert deliver(client, fake_stripe, fake_stripe.complete(order.stripe_session_id)).json["outcome"] == "applied"
+    assert the_order().status is S.PAID
+
+
+def test_only_the_shopper_of_an_order_may_open_its_payment_page(app, client, fake_stripe, card_order):
+    order, _product = card_order
+    stranger = app.test_client()
+    assert stranger.post(f"/orders/{order.number}/pay").status_code == 404
+    assert client.post(f"/orders/{order.number}/pay", csrf=False).status_code == 400
 
 
 def test_vietqr_order_shows_the_code_and_the_office_confirms_the_transfer(client, office, make_buyable, buy,
@@ -322,3 +364,182 @@ def test_a_shopper_who_comes_back_without_paying_sees_the_order_waiting(client, 
     order, _product = card_order
     client.get(f"/orders/{order.number}?paid=1")
     assert the_order().status is S.AWAITING_PAYMENT and charges() == []
+
+
+# --- refunds: recorded first, then asked of Stripe, retried until accepted, never paid twice ---
+
+def paid_card_order(client, fake_stripe, card_order):
+    order, product = card_order
+    completed = fake_stripe.complete(order.stripe_session_id)
+    assert deliver(client, fake_stripe, completed).json["outcome"] == "applied"
+    return the_order(), product, completed["data"]["object"]["payment_intent"]
+
+
+@pytest.mark.parametrize("lang, pending, button", [
+    ("", "chưa được Stripe chấp nhận", "Yêu cầu Stripe hoàn tiền lần nữa"),
+    ("/en", "not accepted by Stripe yet", "Ask Stripe for the refund again"),
+])
+def test_a_refund_stripe_cannot_take_stays_pending_visibly_and_is_asked_again_once(
+        app, client, office, fake_stripe, card_order, monkeypatch, lang, pending, button):
+    order, product, intent = paid_card_order(client, fake_stripe, card_order)
+    monkeypatch.setitem(app.config, "STRIPE_MAX_NETWORK_RETRIES", 0)
+    fake_stripe.fail_next(503, message="Stripe is down")
+    response = office.post(f"{lang}/admin/orders/{order.number}/refund", data={"note": "hết hàng"})
+    assert response.status_code == 303
+    # What the office asked for is recorded: the order is refunded, its units are back, the refund waits.
+    order = the_order()
+    assert order.status is S.REFUNDED and stock_of(product) == 5
+    (refund,) = refund_records()
+    assert (refund.status.value, refund.provider_reference, refund.amount) == ("pending", None, 510_000)
+    assert fake_stripe.payment_intents[intent]["amount_refunded"] == 0
+    page = office.get(response.location).get_data(as_text=True)
+    assert pending in page and button in page and "Stripe is down" in page
+
+    # Asked again, by the button (twice) and by the command: Stripe refunds once.
+    assert office.post(f"{lang}/admin/orders/{order.number}/refunds/send").status_code == 303
+    page = office.get(f"{lang}/admin/orders/{order.number}").get_data(as_text=True)
+    assert pending not in page and button not in page
+    from storefront.audit.models import AuditEntry
+    assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.action == "order.refund_sent")).all() \
+        == ["order.refund_sent"]  # the office's second request is in the log
+    office.post(f"{lang}/admin/orders/{order.number}/refunds/send")
+    result = app.test_cli_runner().invoke(args=["payments", "send-refunds"])
+    assert result.exit_code == 0 and "0 refunds accepted, 0 still pending." in result.output
+    assert len(fake_stripe.refunds) == 1 and fake_stripe.payment_intents[intent]["amount_refunded"] == 510_000
+    (refund,) = refund_records()
+    assert refund.provider_reference == next(iter(fake_stripe.refunds))
+    # Stripe confirms it.
+    assert deliver(client, fake_stripe, fake_stripe.last_event("charge.refunded")).json["outcome"] == "applied"
+    assert [r.status.value for r in refund_records()] == ["succeeded"]
+
+
+def test_the_command_asks_stripe_for_every_pending_refund(app, client, office, fake_stripe, card_order, monkeypatch):
+    order, _product, intent = paid_card_order(client, fake_stripe, card_order)
+    monkeypatch.setitem(app.config, "STRIPE_MAX_NETWORK_RETRIES", 0)
+    fake_stripe.fail_next(503, times=2)
+    office.post(f"/admin/orders/{order.number}/refund")
+    failed = app.test_cli_runner().invoke(args=["payments", "send-refunds"])
+    assert failed.exit_code == 1 and "0 refunds accepted, 1 still pending." in failed.output
+    assert f"{order.number}: refund of 510.000\u00a0₫ NOT accepted" in failed.output
+    done = app.test_cli_runner().invoke(args=["payments", "send-refunds"])
+    assert done.exit_code == 0 and "1 refund accepted, 0 still pending." in done.output
+    assert fake_stripe.payment_intents[intent]["amount_refunded"] == 510_000 and len(fake_stripe.refunds) == 1
+
+
+def test_a_refund_whose_answer_was_lost_is_asked_again_and_paid_once(app, client, office, fake_stripe, card_order,
+                                                                      monkeypatch):
+    order, _product, intent = paid_card_order(client, fake_stripe, card_order)
+    monkeypatch.setitem(app.config, "STRIPE_MAX_NETWORK_RETRIES", 0)
+    fake_stripe.lose_next_answer()  # Stripe refunds, the answer never reaches the shop
+    office.post(f"/admin/orders/{order.number}/refund")
+    assert fake_stripe.payment_intents[intent]["amount_refunded"] == 510_000
+    (refund,) = refund_records()
+    assert (refund.status.value, refund.provider_reference) == ("pending", None)
+    office.post(f"/admin/orders/{order.number}/refunds/send")
+    (refund,) = refund_records()
+    assert refund.provider_reference == next(iter(fake_stripe.refunds)) and len(fake_stripe.refunds) == 1
+    assert [r[3] for r in fake_stripe.posts("/v1/refunds")] == [f"refund-{order.number}-{refund.id}"] * 2
+
+
+@pytest.mark.parametrize("names_refunds", [False, True])
+def test_a_refund_confirmed_by_stripe_before_its_answer_is_recorded_is_recorded_once(
+        app, client, office, fake_stripe, card_order, monkeypatch, names_refunds):
+    order, _product, _intent = paid_card_order(client, fake_stripe, card_order)
+    monkeypatch.setitem(app.config, "STRIPE_MAX_NETWORK_RETRIES", 0)
+    fake_stripe.lose_next_answer()
+    office.post(f"/admin/orders/{order.number}/refund")
+    # Stripe's charge.refunded arrives before the shop knows Stripe's answer. Older API versions list
+    # the charge's refunds in it (matched to the shop's pending one by amount), newer ones give the total.
+    refunded = fake_stripe.last_event("charge.refunded")
+    (stripe_refund,) = fake_stripe.refunds.values()
+    if names_refunds:
+        refunded["data"]["object"]["refunds"] = {"object": "list", "data": [stripe_refund]}
+    assert deliver(client, fake_stripe, refunded).json["outcome"] == "applied"
+    (refund,) = refund_records()
+    assert refund.status.value == "succeeded" and refund.amount == 510_000
+    assert refund.provider_reference == (stripe_refund["id"] if names_refunds else None)
+    # Nothing is left to ask for, and the same report again records nothing more.
+    assert app.test_cli_runner().invoke(args=["payments", "send-refunds"]).output.startswith("0 refunds")
+    refunded["id"] += "_again"
+    deliver(client, fake_stripe, refunded)
+    assert len(refund_records()) == 1 and len(fake_stripe.posts("/v1/refunds")) == 1
+
+
+def test_the_office_refunds_what_the_dashboard_has_not(client, office, fake_stripe, card_order):
+    order, _product, intent = paid_card_order(client, fake_stripe, card_order)
+    deliver(client, fake_stripe, fake_stripe.refund_outside(intent, amount=30_000))
+    office.post(f"/admin/orders/{order.number}/refund")
+    assert fake_stripe.payment_intents[intent]["amount_refunded"] == 510_000
+    refunded = deliver(client, fake_stripe, fake_stripe.last_event("charge.refunded"))
+    assert refunded.json["detail"] == "refund confirmed, order refunded"
+    assert [(r.amount, r.status.value) for r in refund_records()] == [(30_000, "succeeded"), (480_000, "succeeded")]
+    assert the_order().status is S.REFUNDED
+
+
+def test_a_late_payment_is_refunded_after_its_record_is_committed_and_again_when_stripe_was_down(
+        app, client, fake_stripe, card_order, monkeypatch):
+    order, product = card_order
+    completed = fake_stripe.complete(order.stripe_session_id)
+    order.expires_at = order.created_at
+    db.session.commit()
+    assert expire_unpaid() == 1
+    db.session.commit()
+    monkeypatch.setitem(app.config, "STRIPE_MAX_NETWORK_RETRIES", 0)
+    fake_stripe.fail_next(503)
+    # Stripe cannot be asked: the payment and the refund owed are recorded, Stripe is asked to come back.
+    response = deliver(client, fake_stripe, completed)
+    assert response.status_code == 503 and response.json["outcome"] == "applied"
+    assert {(t.kind.value, t.status.value) for t in db.session.scalars(select(PaymentTransaction))} == {
+        ("charge", "succeeded"), ("refund", "pending")}
+    # Stripe delivers the event again: a duplicate, which asks for the refund again.
+    again = deliver(client, fake_stripe, completed)
+    assert again.status_code == 200 and again.json["outcome"] == "duplicate"
+    assert again.json["refunds"] == list(fake_stripe.refunds)
+    assert deliver(client, fake_stripe, completed).json.get("refunds") is None
+    (refund,) = fake_stripe.posts("/v1/refunds")[-1:]
+    assert refund[2]["amount"] == "510000" and len(fake_stripe.refunds) == 1
+    assert the_order().status is S.EXPIRED and stock_of(product) == 5
+
+
+def test_a_refund_event_whose_payment_was_recorded_without_it_is_applied_by_the_command(
+        app, client, fake_stripe, card_order):
+    order, product = card_order
+    completed = fake_stripe.complete(order.stripe_session_id)
+    intent = completed["data"]["object"]["payment_intent"]
+    assert deliver(client, fake_stripe, fake_stripe.refund_outside(intent)).json["outcome"] == "waiting"
+    # The payment gets recorded by a path that did not look for waiting events (as before this safety net).
+    order = the_order()
+    db.session.add(PaymentTransaction(order=order, method=order.payment_method, kind=TransactionKind.CHARGE,
+                                      status="succeeded", amount=order.total, provider_reference=intent,
+                                      actor_label="stripe"))
+    from storefront.orders.operations import mark_paid
+
+    mark_paid(order, actor_label="stripe")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["payments", "apply-waiting"])
+    assert result.exit_code == 0 and "Applied 1 waiting event; 0 payment(s) still unknown." in result.output
+    assert the_order().status is S.REFUNDED and stock_of(product) == 5
+    assert [(r.amount, r.status.value) for r in refund_records()] == [(510_000, "succeeded")]
+    assert "Applied 0 waiting events" in app.test_cli_runner().invoke(args=["payments", "apply-waiting"]).output
+
+
+def test_a_signed_refund_event_with_strings_for_refunds_is_recorded_as_rejected(client, fake_stripe, card_order):
+    order, _product, intent = paid_card_order(client, fake_stripe, card_order)
+    event = fake_stripe.refund_outside(intent)
+    event["data"]["object"]["refunds"] = {"object": "list", "data": ["re_1", "re_2"]}
+    response = deliver(client, fake_stripe, event)
+    assert response.status_code == 200 and response.json["outcome"] == "rejected"
+    assert "refunds.data" in response.json["detail"]
+    assert the_order().status is S.PAID and refund_records() == []
+    stored = db.session.scalar(select(PaymentEvent).where(PaymentEvent.event_id == event["id"]))
+    assert stored.outcome is EventOutcome.REJECTED
+    # Delivered again (Stripe retries nothing after a 200, but a replay is a duplicate).
+    assert deliver(client, fake_stripe, event).json["outcome"] == "duplicate"
+
+
+def test_a_webhook_signed_in_the_future_is_refused(client, fake_stripe, card_order):
+    order, _product = card_order
+    event = fake_stripe.complete(order.stripe_session_id)
+    assert deliver(client, fake_stripe, event, timestamp=int(time.time()) + 3600).status_code == 400
+    assert the_order().status is S.AWAITING_PAYMENT
+    assert db.session.scalar(select(func.count(PaymentEvent.id))) == 0

@@ -440,3 +440,95 @@ def test_paying_on_the_hosted_page_delivers_the_event_and_returns_to_the_shop(fa
 
 def test_the_hosted_page_of_an_unknown_session_is_not_found(fake_stripe):
     assert requests.get(f"{fake_stripe.base_url}/c/pay/cs_test_nope").status_code == 404
+
+
+# -- one client, and never inside a transaction that wrote -------------------------------------------
+
+
+def test_one_client_serves_every_call_and_thread_until_the_configuration_changes(app, fake_stripe, monkeypatch):
+    from storefront.payments import stripe_gateway
+
+    checkout()
+    client = app.extensions["stripe_client"][1]
+    seen, errors = [], []
+
+    def call():
+        try:
+            retrieve_checkout_session(next(iter(fake_stripe.sessions)))
+            with app.app_context():
+                seen.append(stripe_gateway._client())
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+
+    def in_app(function):
+        def run():
+            with app.app_context():
+                function()
+        return run
+
+    threads = [threading.Thread(target=in_app(call)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == [] and seen == [client] * 4
+    refund(payment_intent_id=paid_session(fake_stripe)[1], amount_vnd=1000, idempotency_key="refund-reuse")
+    assert app.extensions["stripe_client"][1] is client
+    monkeypatch.setitem(app.config, "STRIPE_MAX_NETWORK_RETRIES", 0)
+    checkout(idempotency_key="another")
+    assert app.extensions["stripe_client"][1] is not client
+
+
+def test_stripe_is_never_called_inside_a_transaction_that_wrote(app, fake_stripe, make_area):
+    from storefront.extensions import db
+
+    make_area()  # staged and flushed: this transaction has written
+    with pytest.raises(RuntimeError, match="commit"):
+        checkout()
+    db.session.commit()
+    from storefront.areas.models import Area
+
+    area = db.session.scalar(db.select(Area).limit(1))
+    area.name = "Changed, not flushed"
+    with pytest.raises(RuntimeError, match="commit"):
+        checkout()
+    assert fake_stripe.requests == []
+    db.session.rollback()
+    db.session.scalar(db.select(Area).limit(1))  # a transaction that only read is ended before the call
+    assert checkout()[0] in fake_stripe.sessions
+    assert not db.session().in_transaction()
+
+
+def test_a_refund_carries_its_metadata(fake_stripe):
+    _, intent = paid_session(fake_stripe)
+    refund(payment_intent_id=intent, amount_vnd=1000, idempotency_key="refund-m",
+           metadata={"order_number": "QN2345ABCD", "shop_refund": 7})
+    form = fake_stripe.requests[-1][2]
+    assert (form["metadata[order_number]"], form["metadata[shop_refund]"]) == ("QN2345ABCD", "7")
+
+
+def test_an_event_signed_in_the_future_is_refused(fake_stripe):
+    event = fake_stripe.complete(checkout()[0])
+    body, header = fake_stripe.sign(event, int(time.time()) + WEBHOOK_TOLERANCE + 60)
+    with pytest.raises(InvalidWebhook, match="future"):
+        parse_event(body, header)
+    # A clock a little ahead of ours is within the tolerance.
+    assert parse_event(*fake_stripe.sign(event, int(time.time()) + 60)).id == event["id"]
+
+
+def test_the_webhook_gets_the_event_as_plain_data(fake_stripe):
+    from storefront.payments.stripe_gateway import verified_event
+
+    event = {"id": "evt_odd", "object": "event", "type": "charge.refunded",
+             "data": {"object": {"object": {"not": "a type"}, "refunds": {"object": ["list"]}}}}
+    assert verified_event(*fake_stripe.sign(event)) == event
+
+
+@pytest.mark.parametrize("change", [{"id": "evt 1"}, {"id": "e" * 256}, {"id": 7}, {"type": "Charge.Refunded!"},
+                                    {"type": "x" * 101}, {"data": {"object": "ch_1"}}])
+def test_an_event_without_a_usable_id_or_type_is_refused(fake_stripe, change):
+    from storefront.payments.stripe_gateway import verified_event
+
+    event = {"id": "evt_1", "object": "event", "type": "charge.refunded", "data": {"object": {}}, **change}
+    with pytest.raises(InvalidWebhook, match="not a Stripe event"):
+        verified_event(*fake_stripe.sign(event))
