@@ -21,25 +21,48 @@ from ..certification.queries import stars_by_product
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..locator.models import SalesPoint
+from ..i18n import localized
+from ..locator.models import SalesPoint, SalesPointStock
 from . import notices, workflow
-from ..locator.models import SalesPointStock
 from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod)
 from .phone import normalize_phone
 from .pricing import shipping_fee
 from .queries import due_unpaid_orders, pickup_points_for
-from .rules import Problem, purchase_problem
+from .rules import Problem, problem_message, purchase_problem
 
 S = OrderStatus
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
 
-class CartProblem(DomainError):
-    """Some lines cannot be bought: {product id: problem}."""
+@dataclass(frozen=True)
+class RefusedLine:
+    """A cart line that cannot be bought, as it stood when refused (the session is rolled back after)."""
+    problem: Problem
+    name_vi: str = ""
+    name_en: str | None = None
+    left: int | None = None
 
-    def __init__(self, problems: dict[int, Problem]):
+    def message(self) -> str:
+        """"<product>: <reason>" in the visitor's language, with the units left."""
+        reason = problem_message(self.problem, left=self.left)
+        return f"{localized(self, 'name')}: {reason}" if self.name_vi else reason
+
+
+class CartProblem(DomainError):
+    """Some lines cannot be bought: `problems` is {product id: problem}, `lines` what to tell of each."""
+
+    def __init__(self, problems: dict[int, Problem], products: dict[int, Product] | None = None):
         super().__init__(_l("Some products in your cart cannot be ordered as they are. Please check your cart."))
         self.problems = problems
+        products = products or {}
+        self.lines = {
+            product_id: RefusedLine(problem, products[product_id].name_vi, products[product_id].name_en,
+                                    products[product_id].stock)
+            if product_id in products else RefusedLine(problem)
+            for product_id, problem in problems.items()}
+
+    def messages(self) -> list[str]:
+        return [line.message() for line in self.lines.values()]
 
 
 @dataclass
@@ -85,7 +108,7 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
             db.session.refresh(products[product_id])
         problems = _problems(items, products, certified)
     if problems:
-        raise CartProblem(problems)
+        raise CartProblem(problems, products)
 
     subtotal = sum(products[pid].price * quantity for pid, quantity in items.items())
     fee = shipping_fee(subtotal, buyer.fulfilment)
@@ -176,7 +199,8 @@ def _take_stock(product: Product, quantity: int) -> None:
         left = _decrement(product, quantity)  # units of an order that had run out of time came back
     if left is None:
         db.session.refresh(product)
-        raise CartProblem({product.id: purchase_problem(product, True, quantity) or Problem.NOT_ENOUGH_STOCK})
+        raise CartProblem({product.id: purchase_problem(product, True, quantity) or Problem.NOT_ENOUGH_STOCK},
+                          {product.id: product})
     _stock_changed(product, left, was_zero=False)
 
 
