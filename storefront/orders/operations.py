@@ -220,8 +220,9 @@ def _stock_changed(product: Product, stock: int, was_zero: bool) -> None:
 
 
 def release_stock(order: Order) -> bool:
-    """Give the order's units back, once: the flag flips by a conditional update, so a second call
-    (or a racing request) gives nothing."""
+    """Give back the units of the order's lines not sent yet, once: the flag flips by a conditional
+    update, so a second call (or a racing request) gives nothing. A sent line's units are with the
+    shopper or on the road, never back on the shelf."""
     db.session.flush()
     released = db.session.execute(
         update(Order).where(Order.id == order.id, Order.stock_released.is_(False)).values(stock_released=True),
@@ -229,7 +230,8 @@ def release_stock(order: Order) -> bool:
     if released.rowcount != 1:
         return False
     set_committed_value(order, "stock_released", True)
-    for line in sorted(order.lines, key=lambda line: line.product_id):
+    unsent = [line for line in order.lines if line.status is LineStatus.PENDING]
+    for line in sorted(unsent, key=lambda line: line.product_id):
         stock = db.session.execute(
             update(Product).where(Product.id == line.product_id)
             .values(stock=Product.stock + line.quantity).returning(Product.stock),
@@ -244,6 +246,8 @@ def _move(order: Order, to: OrderStatus, actor=None, actor_label=None, note: str
     from_status = workflow.move(order, to, actor=actor, actor_label=actor_label, note=note)
     if workflow.releases_stock(from_status, to):
         release_stock(order)
+    if workflow.stops_producers(from_status, to):
+        notices.producers_order_stopped(order)
     return from_status
 
 
@@ -276,7 +280,8 @@ def expire_unpaid(limit: int = 500) -> int:
 
 
 def cancel_order(order: Order, actor=None, actor_label=None, note: str = "") -> None:
-    """Cancel an order nobody has paid for (a paid one is refunded instead): its stock comes back."""
+    """Cancel an order nobody has paid for (a paid one is refunded instead) and none of whose lines was
+    sent (workflow refuses it): its stock comes back, and producers asked to send it are told not to."""
     if order.status is S.PAID:
         raise workflow.TransitionRefused(_l("This order is paid: refund it instead of cancelling it."))
     _move(order, S.CANCELLED, actor=actor, actor_label=actor_label, note=note)
