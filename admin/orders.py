@@ -14,9 +14,9 @@ from storefront.errors import DomainError
 from storefront.extensions import db
 from storefront.orders import operations as orders
 from storefront.orders import workflow
-from storefront.orders.forms import OrderActionForm
+from storefront.orders.forms import OrderActionForm, has_control_characters
 from storefront.orders.models import Order, OrderStatus, PaymentMethod
-from storefront.orders.queries import ORDERS_PER_PAGE, OrderFilters, office_orders
+from storefront.orders.queries import ORDERS_PER_PAGE, OrderFilters, office_orders, order_by_number
 from storefront.i18n import format_vnd
 from storefront.payments import operations as payments
 from storefront.payments.methods import METHOD_NAMES
@@ -70,6 +70,8 @@ def _filters() -> OrderFilters:
         method = PaymentMethod(args["method"]) if args.get("method") else None
     except ValueError:
         abort(400)
+    if has_control_characters(args.get("q")):
+        abort(400)
     page = page_argument()
     return OrderFilters(status=status, method=method, since=_date(args.get("since")),
                         until=_date(args.get("until")), search=args.get("q", "").strip()[:40], page=page)
@@ -86,7 +88,7 @@ def orders_list():
 
 
 def _order(number: str) -> Order:
-    order = db.session.scalar(db.select(Order).where(Order.number == number.upper()[:20]))
+    order = order_by_number(number)
     if order is None:
         abort(404)
     return order
@@ -96,7 +98,9 @@ def _order(number: str) -> Order:
 def order_detail(number):
     order = _order(number)
     orders.expire_if_due(order)
-    return render_template("admin/orders/detail.html", order=order, form=OrderActionForm(),
+    # Why the office cannot cancel an order that could otherwise be (a producer has sent a line).
+    refusal = workflow.refusal(order, S.CANCELLED) if S.CANCELLED in workflow.ALLOWED[order.status] else None
+    return render_template("admin/orders/detail.html", order=order, form=OrderActionForm(), refusal=refusal,
                            actions=[(name, ACTIONS[name][0]) for name in allowed_actions(order)],
                            transactions=payments.transactions_of(order), status_names=workflow.STATUS_NAMES,
                            method_names=METHOD_NAMES, unsent_refunds=payments.unsent_refunds(order.id))
@@ -111,6 +115,9 @@ def order_action(number, action):
     if not form.validate_on_submit():
         abort(400)
     note = request.form.get("note", "").strip()[:500]
+    if has_control_characters(note):
+        flash(_("Remove the unusual characters from the note."), "error")
+        return redirect(url_for("admin.order_detail", number=order.number), 303)
     before = order.status
     if action not in allowed_actions(order):
         flash(_("This order is “%(status)s”: that is not possible now.", status=workflow.STATUS_NAMES[order.status]),

@@ -28,7 +28,7 @@ def order_lines():
                            status_names=workflow.STATUS_NAMES, to_fulfil=workflow.TO_FULFIL)
 
 
-@bp.route("/producer/orders/lines/<int:line_id>/fulfil", methods=["POST"])
+@bp.route("/producer/orders/lines/<int(max=2147483647):line_id>/fulfil", methods=["POST"])
 def fulfil_line(line_id):
     line = db.session.get(OrderLine, line_id)
     # Another producer's line is "not found", like a line that does not exist.

@@ -90,19 +90,23 @@ def localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_vi") or ""
 
 
+# What a page shows for an optional value that is not there (a price not yet set, a date unknown).
+MISSING = "—"
+
+
 def format_vnd(amount: int | None) -> str:
     """Whole đồng, written the Vietnamese way in both languages: 185.000 ₫ (a dash when there is none)."""
     if amount is None:
-        return "—"
+        return MISSING
     return f"{amount:,}".replace(",", ".") + "\u00a0₫"
 
 
 def format_date(day) -> str:
-    return day.strftime("%d/%m/%Y") if day is not None else "—"
+    return day.strftime("%d/%m/%Y") if day is not None else MISSING
 
 
 def format_datetime(moment) -> str:
-    return to_local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else "—"
+    return to_local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else MISSING
 
 
 def init_app(app):

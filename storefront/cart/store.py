@@ -8,13 +8,13 @@ class QuantityError(ValueError):
     pass
 
 
-def parse_quantity(raw) -> int:
-    """A quantity a shopper typed: a whole number from 1 to CART_MAX_QUANTITY, else QuantityError."""
+def parse_quantity(raw, minimum: int = 1) -> int:
+    """A quantity a shopper typed: a whole number from `minimum` to CART_MAX_QUANTITY, else QuantityError."""
     text = str(raw if raw is not None else "").strip()
-    if not text.isdigit() or len(text) > 6:
+    if not text.isascii() or not text.isdigit() or len(text) > 6:
         raise QuantityError("not a number")
     quantity = int(text)
-    if quantity < 1 or quantity > current_app.config["CART_MAX_QUANTITY"]:
+    if quantity < minimum or quantity > current_app.config["CART_MAX_QUANTITY"]:
         raise QuantityError("out of range")
     return quantity
 

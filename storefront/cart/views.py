@@ -2,13 +2,10 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..catalog.models import Product
-from ..certification.queries import stars_by_product
-from ..extensions import db
+from ..errors import NotFound
 from ..i18n import LocalizedBlueprint, localized
-from ..orders.rules import problem_message, purchase_problem
-from . import store
-from .forms import CartForm
+from . import operations, store
+from .forms import CartForm, repeated_fields
 from .queries import cart_view
 
 bp = LocalizedBlueprint("cart", __name__)
@@ -22,7 +19,7 @@ def personal(response):
 
 def _product_id(raw) -> int | None:
     text = str(raw or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def _render(errors=(), status=200):
@@ -34,6 +31,24 @@ def _quantity_error() -> str:
     return _("Enter a quantity from 1 to %(limit)s.", limit=current_app.config["CART_MAX_QUANTITY"])
 
 
+def _refused_form():
+    """The answer to a post that is not the page's own form (expired, or a field sent twice), or None."""
+    if not CartForm().validate_on_submit():
+        return _render([_("The form expired. Please submit it again.")], 400)
+    if repeated_fields(request.form):
+        return _render([_("The form was sent with a field given twice. Please submit it again.")], 400)
+    return None
+
+
+def _tell(changes, done: str) -> None:
+    """One message: what was capped if anything was, else that it is done."""
+    capped = [change.notice() for change in changes if change.capped]
+    for notice in capped:
+        flash(notice, "warning")
+    if not capped:
+        flash(done, "success")
+
+
 @bp.route("/cart")
 def show():
     return _render()
@@ -41,62 +56,50 @@ def show():
 
 @bp.route("/cart/add", methods=["POST"])
 def add():
-    form = CartForm()
-    if not form.validate_on_submit():
-        return _render([_("The form expired. Please submit it again.")], 400)
+    refused = _refused_form()
+    if refused:
+        return refused
     product_id = _product_id(request.form.get("product_id"))
-    product = db.session.get(Product, product_id) if product_id else None
-    if product is None:
+    if product_id is None:
         return _render([_("This product is no longer in the shop.")], 404)
     try:
         quantity = store.parse_quantity(request.form.get("quantity", "1"))
     except store.QuantityError:
         return _render([_quantity_error()], 400)
-    already = store.items().get(product.id, 0)
-    problem = purchase_problem(product, product.id in stars_by_product([product.id]), already + quantity)
-    if problem is not None:
-        return _render([f"{localized(product, 'name')}: {problem_message(problem, product)}"], 409)
     try:
-        kept = store.put(product.id, quantity, add=True)
-    except store.QuantityError:
-        return _render([_("Your cart is full. Order what is in it first.")], 409)
-    flash(_("%(product)s is in your cart (%(quantity)s).", product=localized(product, "name"), quantity=kept),
-          "success")
+        change = operations.add_to_cart(product_id, quantity)
+    except NotFound as error:
+        return _render([str(error)], 404)
+    except operations.CartRefused as error:
+        return _render([str(error)], 409)
+    _tell([change], _("%(product)s is in your cart (%(quantity)s).",
+                      product=localized(change.product, "name"), quantity=change.kept))
     return redirect(url_for("cart.show"), 303)
 
 
 @bp.route("/cart/update", methods=["POST"])
 def update():
-    form = CartForm()
-    if not form.validate_on_submit():
-        return _render([_("The form expired. Please submit it again.")], 400)
-    items = store.items()
+    refused = _refused_form()
+    if refused:
+        return refused
     wanted = {}
-    for product_id in items:
+    for product_id in store.items():
         raw = request.form.get(f"quantity-{product_id}")
         if raw is None:
             continue
-        if str(raw).strip() == "0":
-            wanted[product_id] = 0
-            continue
         try:
-            wanted[product_id] = store.parse_quantity(raw)
+            wanted[product_id] = store.parse_quantity(raw, minimum=0)
         except store.QuantityError:
             return _render([_quantity_error()], 400)
-    for product_id, quantity in wanted.items():
-        if quantity == 0:
-            store.remove(product_id)
-        else:
-            store.put(product_id, quantity)
-    flash(_("Your cart is updated."), "success")
+    _tell(operations.set_quantities(wanted), _("Your cart is updated."))
     return redirect(url_for("cart.show"), 303)
 
 
 @bp.route("/cart/remove", methods=["POST"])
 def remove():
-    form = CartForm()
-    if not form.validate_on_submit():
-        return _render([_("The form expired. Please submit it again.")], 400)
+    refused = _refused_form()
+    if refused:
+        return refused
     product_id = _product_id(request.form.get("product_id"))
     if product_id is None or product_id not in store.items():
         return _render([_("This product is not in your cart.")], 404)

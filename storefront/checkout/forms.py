@@ -2,12 +2,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
 from ..accounts.operations import EMAIL_PATTERN
+from ..orders.forms import at_most, offered, plain_text, typed
 from ..orders.models import Fulfilment
 from ..orders.phone import normalize_phone
 from .places import PROVINCES
+
+TOKEN = r"\A[A-Za-z0-9_-]{16,64}\Z"
 
 
 def vietnamese_phone(form, field):
@@ -16,23 +19,31 @@ def vietnamese_phone(form, field):
 
 
 class CheckoutForm(FlaskForm):
-    token = HiddenField()
-    name = StringField(_l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)])
+    # The order's idempotency key, made by the page (checkout.views._token): anything else is a stale form.
+    token = HiddenField(validators=[Regexp(TOKEN, message=_l("The form expired. Please submit it again."))])
+    name = StringField(_l("Your name"), filters=[typed],
+                       validators=[DataRequired(_l("Enter your name.")), at_most(200), plain_text])
     phone = StringField(_l("Phone number"), validators=[DataRequired(_l("Enter your phone number.")),
-                                                        Length(max=20), vietnamese_phone])
+                                                        at_most(20), vietnamese_phone])
     email = EmailField(_l("Email (optional)"), validators=[
-        Optional(), Length(max=254), Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.com."))])
+        Optional(), at_most(254), plain_text,
+        Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.com."))])
     fulfilment = RadioField(_l("How you get it"), choices=[
         SelectChoice(Fulfilment.DELIVERY.value, _l("Home delivery")),
         SelectChoice(Fulfilment.PICKUP.value, _l("Pickup at an OCOP sales point"))],
-        default=Fulfilment.DELIVERY.value, validators=[DataRequired(_l("Choose delivery or pickup."))])
+        default=Fulfilment.DELIVERY.value, validate_choice=False,
+        validators=[DataRequired(_l("Choose delivery or pickup.")), offered(_l("Choose delivery or pickup."))])
     province = SelectField(_l("Province or city"), choices=[SelectChoice("", "—")] + [SelectChoice(p, p) for p in PROVINCES],
-                           default="Quảng Ngãi", validate_choice=True)
-    commune = StringField(_l("Commune or ward"), validators=[Length(max=120)])
-    street = StringField(_l("House number, street, village"), validators=[Length(max=300)])
+                           default="Quảng Ngãi", validate_choice=False,
+                           validators=[offered(_l("Choose the province or city."))])
+    commune = StringField(_l("Commune or ward"), filters=[typed], validators=[at_most(120), plain_text])
+    street = StringField(_l("House number, street, village"), filters=[typed],
+                         validators=[at_most(300), plain_text])
     sales_point = RadioField(_l("Sales point"), choices=[], validate_choice=False)
-    payment_method = RadioField(_l("Payment"), choices=[], validators=[DataRequired(_l("Choose how to pay."))])
-    note = TextAreaField(_l("Note for the producers (optional)"), validators=[Length(max=500)])
+    payment_method = RadioField(_l("Payment"), choices=[], validate_choice=False,
+                                validators=[DataRequired(_l("Choose how to pay.")), offered(_l("Choose how to pay."))])
+    note = TextAreaField(_l("Note for the producers (optional)"), filters=[typed],
+                         validators=[at_most(500), plain_text])
 
     def validate_province(self, field):
         if self.fulfilment.data == Fulfilment.DELIVERY.value and not field.data:

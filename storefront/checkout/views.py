@@ -12,14 +12,13 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LocalizedBlueprint, current_lang, localized
 from ..cart import store
-from ..cart.forms import CartForm
+from ..cart.forms import CartForm, repeated_fields
 from ..cart.queries import cart_view
 from ..orders import access
 from ..orders.models import Fulfilment, PaymentMethod
 from ..orders.operations import Buyer, CartProblem, order_for_token, place_order
 from ..orders.pricing import shipping_fee
 from ..orders.queries import pickup_points_for
-from ..orders.rules import problem_message
 from ..payments.methods import available_methods, method_for
 from .forms import CheckoutForm
 from .places import home_communes
@@ -94,8 +93,11 @@ def checkout():
     # no read beyond the order's own (this is the busiest write of the shop).
     wants_pickup = request.form.get("fulfilment") == Fulfilment.PICKUP.value
     form, methods = _form(pickup_points_for(items) if wants_pickup else [])
+    if repeated_fields(request.form):
+        return _render(form, methods, [_("The form was sent with a field given twice. Please submit it again.")],
+                       status=400)
     if not form.validate():
-        return _render(form, methods, status=400)
+        return _render(form, methods, form.token.errors, status=400)
     method = method_for(PaymentMethod(form.payment_method.data))
     buyer = Buyer(name=form.name.data, phone=form.phone.data, email=(form.email.data or "").strip().lower() or None,
                   fulfilment=Fulfilment(form.fulfilment.data), province=form.province.data or "",
@@ -119,7 +121,7 @@ def checkout():
         return redirect(url_for("orders.order_page", number=existing.number), 303)
     except CartProblem as problem:
         db.session.rollback()
-        return _cart_page([str(problem)] + [problem_message(p) for p in problem.problems.values()])
+        return _cart_page([str(problem)] + problem.messages())
     except DomainError as error:
         db.session.rollback()
         return _render(form, methods, [str(error)], 409)

@@ -11,7 +11,7 @@ from ..catalog.models import Producer
 from ..extensions import db
 from ..i18n import format_vnd
 from ..notifications.operations import queue_message
-from .models import Order, PaymentMethod
+from .models import Order, OrderStatus, PaymentMethod
 from .workflow import STATUS_NAMES
 
 
@@ -22,8 +22,7 @@ def _order_link(order: Order) -> str:
     return url_for("orders.order_page", number=order.number, _external=True, **lang)
 
 
-def _lines_text(order: Order, lines) -> str:
-    english = order.lang == "en"
+def _lines_text(lines, english: bool = False) -> str:
     return "\n".join(
         f"- {(line.product_name_en if english and line.product_name_en else line.product_name_vi)}"
         f" × {line.quantity}: {format_vnd(line.line_total)}" for line in lines)
@@ -44,7 +43,7 @@ def order_received(order: Order) -> None:
         body = "\n\n".join(part for part in (
             _("Thank you, %(name)s. We received your order %(number)s.", name=order.customer_name,
               number=order.number),
-            _lines_text(order, order.lines),
+            _lines_text(order.lines, english=order.lang == "en"),
             _("Total: %(total)s (shipping %(fee)s)", total=format_vnd(order.total), fee=format_vnd(order.shipping_fee)),
             _("Status: %(status)s", status=STATUS_NAMES[order.status]),
             payment,
@@ -65,32 +64,66 @@ def status_changed(order: Order) -> None:
                       body)  # once: each state is entered once, by one conditional update
 
 
-def producers_new_order(order: Order) -> None:
-    """Each producer hears of its own lines only, in Vietnamese."""
-    by_producer: dict[int, list] = {}
+def _by_producer(order: Order) -> dict[int, list]:
+    lines: dict[int, list] = {}
     for line in order.lines:
-        by_producer.setdefault(line.producer_id, []).append(line)
-    recipients_of: dict[int, set[str]] = {producer_id: set() for producer_id in by_producer}
+        lines.setdefault(line.producer_id, []).append(line)
+    return lines
+
+
+def _producer_recipients(producer_ids) -> dict[int, set[str]]:
+    """Each producer's addresses: its own, and its active producer accounts'."""
+    recipients: dict[int, set[str]] = {producer_id: set() for producer_id in producer_ids}
     for producer_id, email in db.session.execute(
-            select(Producer.id, Producer.email).where(Producer.id.in_(by_producer), Producer.email.isnot(None))):
-        recipients_of[producer_id].add(email.strip().lower())
+            select(Producer.id, Producer.email).where(Producer.id.in_(recipients), Producer.email.isnot(None))):
+        if email.strip():
+            recipients[producer_id].add(email.strip().lower())
     for producer_id, email in db.session.execute(
             select(User.producer_id, User.email).where(User.role == Role.PRODUCER, User.active.is_(True),
-                                                      User.producer_id.in_(by_producer))):
-        recipients_of[producer_id].add(email)
+                                                      User.producer_id.in_(recipients))):
+        recipients[producer_id].add(email)
+    return recipients
+
+
+def _buyer_note(order: Order) -> str:
+    return _("The buyer’s note: %(note)s", note=order.note) if order.note else ""
+
+
+def producers_new_order(order: Order) -> None:
+    """Each producer hears of its own lines only, in Vietnamese, with the buyer's note."""
+    by_producer = _by_producer(order)
+    recipients_of = _producer_recipients(by_producer)
     with force_locale("vi"):
         for producer_id, lines in by_producer.items():
-            recipients = recipients_of[producer_id]
             if order.fulfilment.value == "pickup" and order.sales_point is not None:
                 where = _("Pickup at %(point)s.", point=order.sales_point.name_vi)
             else:
                 where = _("Deliver to %(name)s, %(phone)s: %(street)s, %(commune)s, %(province)s.",
                           name=order.customer_name, phone=order.phone, street=order.street,
                           commune=order.commune, province=order.province)
-            body = "\n\n".join((
+            body = "\n\n".join(part for part in (
                 _("New order %(number)s: please prepare these products.", number=order.number),
-                _lines_text(order, lines), where))
-            for recipient in sorted(recipients):
+                _lines_text(lines), where, _buyer_note(order)) if part)
+            for recipient in sorted(recipients_of[producer_id]):
                 # Once: an order is accepted (confirmed or paid) once.
                 queue_message("order-producer", recipient, _("New order %(number)s", number=order.number), body)
 
+
+def producers_order_stopped(order: Order) -> None:
+    """An order its producers were asked to send was cancelled or refunded before it was sent: each
+    producer with lines in it hears, in Vietnamese, that they must not send them."""
+    by_producer = _by_producer(order)
+    recipients_of = _producer_recipients(by_producer)
+    with force_locale("vi"):
+        if order.status is OrderStatus.CANCELLED:
+            subject = _("Order %(number)s is cancelled", number=order.number)
+            first = _("Order %(number)s is cancelled: please do not send these products.", number=order.number)
+        else:
+            subject = _("Order %(number)s is refunded", number=order.number)
+            first = _("Order %(number)s was refunded to the shopper: please do not send the products not sent "
+                      "yet.", number=order.number)
+        for producer_id, lines in by_producer.items():
+            body = "\n\n".join((first, _lines_text(lines)))
+            for recipient in sorted(recipients_of[producer_id]):
+                # Once: an order is cancelled or refunded once.
+                queue_message("order-producer-stop", recipient, subject, body)

@@ -21,25 +21,48 @@ from ..certification.queries import stars_by_product
 from ..clock import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..locator.models import SalesPoint
+from ..i18n import localized
+from ..locator.models import SalesPoint, SalesPointStock
 from . import notices, workflow
-from ..locator.models import SalesPointStock
 from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod)
 from .phone import normalize_phone
 from .pricing import shipping_fee
 from .queries import due_unpaid_orders, pickup_points_for
-from .rules import Problem, purchase_problem
+from .rules import Problem, problem_message, purchase_problem
 
 S = OrderStatus
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
 
-class CartProblem(DomainError):
-    """Some lines cannot be bought: {product id: problem}."""
+@dataclass(frozen=True)
+class RefusedLine:
+    """A cart line that cannot be bought, as it stood when refused (the session is rolled back after)."""
+    problem: Problem
+    name_vi: str = ""
+    name_en: str | None = None
+    left: int | None = None
 
-    def __init__(self, problems: dict[int, Problem]):
+    def message(self) -> str:
+        """"<product>: <reason>" in the visitor's language, with the units left."""
+        reason = problem_message(self.problem, left=self.left)
+        return f"{localized(self, 'name')}: {reason}" if self.name_vi else reason
+
+
+class CartProblem(DomainError):
+    """Some lines cannot be bought: `problems` is {product id: problem}, `lines` what to tell of each."""
+
+    def __init__(self, problems: dict[int, Problem], products: dict[int, Product] | None = None):
         super().__init__(_l("Some products in your cart cannot be ordered as they are. Please check your cart."))
         self.problems = problems
+        products = products or {}
+        self.lines = {
+            product_id: RefusedLine(problem, products[product_id].name_vi, products[product_id].name_en,
+                                    products[product_id].stock)
+            if product_id in products else RefusedLine(problem)
+            for product_id, problem in problems.items()}
+
+    def messages(self) -> list[str]:
+        return [line.message() for line in self.lines.values()]
 
 
 @dataclass
@@ -85,7 +108,7 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
             db.session.refresh(products[product_id])
         problems = _problems(items, products, certified)
     if problems:
-        raise CartProblem(problems)
+        raise CartProblem(problems, products)
 
     subtotal = sum(products[pid].price * quantity for pid, quantity in items.items())
     fee = shipping_fee(subtotal, buyer.fulfilment)
@@ -176,7 +199,8 @@ def _take_stock(product: Product, quantity: int) -> None:
         left = _decrement(product, quantity)  # units of an order that had run out of time came back
     if left is None:
         db.session.refresh(product)
-        raise CartProblem({product.id: purchase_problem(product, True, quantity) or Problem.NOT_ENOUGH_STOCK})
+        raise CartProblem({product.id: purchase_problem(product, True, quantity) or Problem.NOT_ENOUGH_STOCK},
+                          {product.id: product})
     _stock_changed(product, left, was_zero=False)
 
 
@@ -196,8 +220,9 @@ def _stock_changed(product: Product, stock: int, was_zero: bool) -> None:
 
 
 def release_stock(order: Order) -> bool:
-    """Give the order's units back, once: the flag flips by a conditional update, so a second call
-    (or a racing request) gives nothing."""
+    """Give back the units of the order's lines not sent yet, once: the flag flips by a conditional
+    update, so a second call (or a racing request) gives nothing. A sent line's units are with the
+    shopper or on the road, never back on the shelf."""
     db.session.flush()
     released = db.session.execute(
         update(Order).where(Order.id == order.id, Order.stock_released.is_(False)).values(stock_released=True),
@@ -205,7 +230,8 @@ def release_stock(order: Order) -> bool:
     if released.rowcount != 1:
         return False
     set_committed_value(order, "stock_released", True)
-    for line in sorted(order.lines, key=lambda line: line.product_id):
+    unsent = [line for line in order.lines if line.status is LineStatus.PENDING]
+    for line in sorted(unsent, key=lambda line: line.product_id):
         stock = db.session.execute(
             update(Product).where(Product.id == line.product_id)
             .values(stock=Product.stock + line.quantity).returning(Product.stock),
@@ -220,6 +246,8 @@ def _move(order: Order, to: OrderStatus, actor=None, actor_label=None, note: str
     from_status = workflow.move(order, to, actor=actor, actor_label=actor_label, note=note)
     if workflow.releases_stock(from_status, to):
         release_stock(order)
+    if workflow.stops_producers(from_status, to):
+        notices.producers_order_stopped(order)
     return from_status
 
 
@@ -252,7 +280,8 @@ def expire_unpaid(limit: int = 500) -> int:
 
 
 def cancel_order(order: Order, actor=None, actor_label=None, note: str = "") -> None:
-    """Cancel an order nobody has paid for (a paid one is refunded instead): its stock comes back."""
+    """Cancel an order nobody has paid for (a paid one is refunded instead) and none of whose lines was
+    sent (workflow refuses it): its stock comes back, and producers asked to send it are told not to."""
     if order.status is S.PAID:
         raise workflow.TransitionRefused(_l("This order is paid: refund it instead of cancelling it."))
     _move(order, S.CANCELLED, actor=actor, actor_label=actor_label, note=note)

@@ -1,26 +1,31 @@
 """Reads of orders: for the shopper, the producers and the OCOP office."""
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..catalog.models import Product
 from ..clock import LOCAL_TZ, utcnow
 from ..extensions import db
-from ..locator.models import SalesPoint
-from ..locator.models import SalesPointStock
-from .models import Order, OrderLine, OrderStatus, PaymentMethod
+from ..locator.models import SalesPoint, SalesPointStock
+from .models import LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod
 from .phone import normalize_phone
+from .workflow import ONLY_ACCEPTED, TO_FULFIL
 
 ORDERS_PER_PAGE = 30
+NUMBER_PATTERN = re.compile(r"[A-Z0-9]{1,20}")
 
 
 def order_by_number(number: str) -> Order | None:
-    if not number or len(number) > 20:
+    """The order with this number as typed (any case, spaces around), or None; what could not be an
+    order number is not looked up at all."""
+    number = (number or "").strip().upper()
+    if not NUMBER_PATTERN.fullmatch(number):
         return None
     return db.session.scalar(
-        select(Order).where(Order.number == number.strip().upper())
+        select(Order).where(Order.number == number)
         .options(selectinload(Order.lines).selectinload(OrderLine.producer), selectinload(Order.transitions)))
 
 
@@ -105,15 +110,20 @@ def office_orders(filters: OrderFilters):
 
 def producer_lines(producer_id: int, open_only: bool = False, limit: int = 200) -> list[OrderLine]:
     """The order lines of one producer's products (never another's), newest order first, with their
-    orders; lines of unpaid, cancelled or expired orders are left out: there is nothing to send."""
-    visible = [OrderStatus.CONFIRMED, OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.READY_FOR_PICKUP,
-               OrderStatus.COMPLETED, OrderStatus.REFUNDED]
+    orders. `open_only`: the lines still to send. Otherwise every order the producer was asked to send,
+    including the ones cancelled since; orders never accepted (unpaid, expired, or cancelled unpaid) are
+    left out: the producer never heard of them."""
+    query = (select(OrderLine).join(Order, Order.id == OrderLine.order_id)
+             .where(OrderLine.producer_id == producer_id))
     if open_only:
-        visible = [OrderStatus.CONFIRMED, OrderStatus.PAID]
+        query = query.where(Order.status.in_(TO_FULFIL), OrderLine.status == LineStatus.PENDING)
+    else:
+        was_accepted = exists().where(OrderTransition.order_id == Order.id,
+                                      OrderTransition.to_status.in_(TO_FULFIL))
+        query = query.where(or_(Order.status.in_(ONLY_ACCEPTED), and_(Order.status == OrderStatus.CANCELLED,
+                                                                         was_accepted)))
     return list(db.session.scalars(
-        select(OrderLine).join(Order, Order.id == OrderLine.order_id)
-        .where(OrderLine.producer_id == producer_id, Order.status.in_(visible))
-        .options(selectinload(OrderLine.order).selectinload(Order.sales_point))
+        query.options(selectinload(OrderLine.order).selectinload(Order.sales_point))
         .order_by(Order.created_at.desc(), OrderLine.id).limit(limit)))
 
 

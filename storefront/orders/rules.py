@@ -1,6 +1,8 @@
 """What may be bought online, said once: the product page, the cart and place_order all ask here."""
 import enum
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..catalog.models import Product
@@ -16,6 +18,7 @@ class Problem(enum.StrEnum):
     NOT_ENOUGH_STOCK = "not_enough_stock"
 
 
+# The reasons that need no number. NOT_ENOUGH_STOCK says how many are left: see problem_message.
 PROBLEM_MESSAGES = {
     Problem.UNAVAILABLE: _l("This product is no longer in the shop."),
     Problem.NOT_CERTIFIED: _l("This product’s OCOP certificate is not valid today, so it is not sold."),
@@ -23,7 +26,6 @@ PROBLEM_MESSAGES = {
     Problem.NOT_SHIPPABLE: _l("This is a place to visit, not a parcel: it cannot be ordered."),
     Problem.NO_PRICE: _l("This product has no price, so it cannot be ordered."),
     Problem.OUT_OF_STOCK: _l("Out of stock at the moment."),
-    Problem.NOT_ENOUGH_STOCK: _l("Only %(count)s left: lower the quantity."),
 }
 
 
@@ -46,7 +48,19 @@ def purchase_problem(product: Product | None, certified: bool, quantity: int = 1
     return None
 
 
-def problem_message(problem: Problem, product: Product | None = None) -> str:
-    if problem is Problem.NOT_ENOUGH_STOCK and product is not None:
-        return str(_l("Only %(count)s left: lower the quantity.", count=product.stock))
+def most_per_order(product: Product) -> int:
+    """The largest quantity of `product` one cart or order may hold now: what is left, at most
+    CART_MAX_QUANTITY."""
+    return max(0, min(product.stock, current_app.config["CART_MAX_QUANTITY"]))
+
+
+def problem_message(problem: Problem, product: Product | None = None, left: int | None = None) -> str:
+    """The reason in the visitor's language, with its number filled in: `left` units, else the product's
+    stock as loaded."""
+    if problem is Problem.NOT_ENOUGH_STOCK:
+        if left is None and product is not None:
+            left = product.stock
+        if left is None:
+            return _("Not enough left: lower the quantity.")
+        return _("Only %(count)s left: lower the quantity.", count=left)
     return str(PROBLEM_MESSAGES[problem])

@@ -1,5 +1,10 @@
-"""The shopper's order pages: the order itself (personal, never cached) and finding it by number and phone."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+"""The shopper's order pages: the order itself (personal, never cached), cancelling it after a confirmation,
+and finding it by number and phone.
+
+An order page opened by a browser that may not see it (the e-mail's link on another phone, a shared
+link, a guessed number) asks for the order's phone number: the same page, status and words whether the
+number exists or not, so it tells a stranger nothing."""
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import ratelimit
@@ -14,7 +19,7 @@ from .operations import expire_if_due
 from .queries import order_by_number, order_for_lookup
 
 bp = LocalizedBlueprint("orders", __name__)
-SHOPPER_MAY_CANCEL = frozenset({OrderStatus.AWAITING_PAYMENT, OrderStatus.CONFIRMED})
+bp.add_app_template_global(workflow.line_status_name, "line_status")
 
 
 @bp.after_request
@@ -24,16 +29,28 @@ def personal(response):
 
 
 def _visible_order(number):
+    """The order if this browser may see it, else None (whether it exists or not)."""
     order = order_by_number(number)
-    # Another shopper's order is "not found", exactly like a number that does not exist.
     if order is None or not access.may_view(order):
-        abort(404)
+        return None
     return order
+
+
+def _ask_for_phone(number, status=200):
+    """The lookup form with the number filled in: all a browser that may not see the order is shown."""
+    form = LookupForm(formdata=None, number=(number or "")[:20])
+    return render_template("storefront/orders/find.html", form=form, asking=True), status
+
+
+def _order_page(order):
+    return redirect(url_for("orders.order_page", number=order.number), 303)
 
 
 @bp.route("/orders/<number>")
 def order_page(number):
     order = _visible_order(number)
+    if order is None:
+        return _ask_for_phone(number)
     just_paid = request.args.get("paid") == "1"
     if just_paid:
         payments.settle_from_stripe(order)  # back from Stripe's page, maybe before its webhook
@@ -42,27 +59,35 @@ def order_page(number):
     if order.payment_method is PaymentMethod.VIETQR and order.status is OrderStatus.AWAITING_PAYMENT:
         transfer = method_for(PaymentMethod.VIETQR).instructions(order)
     return render_template(
-        "storefront/orders/order.html", order=order, transfer=transfer, form=OrderActionForm(),
+        "storefront/orders/order.html", order=order, transfer=transfer,
         status_names=workflow.STATUS_NAMES, method_names=METHOD_NAMES,
-        may_cancel=order.status in SHOPPER_MAY_CANCEL, just_paid=just_paid)
+        may_cancel=workflow.shopper_may_cancel(order), just_paid=just_paid)
 
 
-@bp.route("/orders/<number>/cancel", methods=["POST"])
+@bp.route("/orders/<number>/cancel", methods=["GET", "POST"])
 def cancel(number):
+    """One tap on the order page asks first; the confirmation page's own form cancels."""
     order = _visible_order(number)
-    form = OrderActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if order.status not in SHOPPER_MAY_CANCEL:
+    if order is None:
+        return _ask_for_phone(number, 200 if request.method == "GET" else 403)
+    expire_if_due(order)
+    if not workflow.shopper_may_cancel(order):
         flash(_("This order can no longer be cancelled here. Please contact us."), "error")
-        return redirect(url_for("orders.order_page", number=order.number), 303)
+        return _order_page(order)
+    form = OrderActionForm()
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("storefront/orders/cancel.html", order=order, form=form,
+                               status_names=workflow.STATUS_NAMES)
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please submit it again."), "error")
+        return redirect(url_for("orders.cancel", number=order.number), 303)
     try:
         payments.cancel(order, actor_label="shopper")
     except DomainError as error:
         flash(str(error), "error")
-        return redirect(url_for("orders.order_page", number=order.number), 303)
+        return _order_page(order)
     flash(_("Your order is cancelled."), "success")
-    return redirect(url_for("orders.order_page", number=order.number), 303)
+    return _order_page(order)
 
 
 @bp.route("/orders/find", methods=["GET", "POST"])
@@ -80,6 +105,6 @@ def find():
             form.form_errors.append(_("No order has this number and phone number."))
             return render_template("storefront/orders/find.html", form=form), 404
         access.remember(order)
-        return redirect(url_for("orders.order_page", number=order.number), 303)
+        return _order_page(order)
     status = 400 if form.errors else 200
     return render_template("storefront/orders/find.html", form=form), status

@@ -345,3 +345,18 @@ def test_an_empty_optional_text_is_no_change_to_review(garlic, producer_client):
     producer = producer_client(garlic.producer)
     producer.post(f"/producer/products/{garlic.id}/text", data=text_of(garlic, summary_en="", unit_en=""))
     assert db.session.scalar(select(func.count()).select_from(ListingEdit)) == 0
+
+
+@pytest.mark.parametrize("lang,no_price", [("", "Chưa có giá"), ("/en", "No price")])
+def test_the_dashboard_shows_a_product_without_a_price(make_product, make_producer, producer_client, lang,
+                                                       no_price):
+    """The province's lists have no prices: a producer signing in lands here with such products."""
+    producer = make_producer(name="HTX Mắm Sa Huỳnh", email=None, phone=None, website=None)
+    make_product(name_vi="Nước mắm Sa Huỳnh", name_en=None, unit_en=None, producer=producer, price=None,
+                 stock=0, stars=None)
+    make_product(name_vi="Mắm nêm", producer=producer, price=45_000)
+    db.session.commit()
+    page = producer_client(producer).get(f"{lang}/producer/")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Nước mắm Sa Huỳnh" in text and no_price in text and "45.000" in text

@@ -1,4 +1,6 @@
 """The product page's buy box, the cart in the header, and the cart pages without JavaScript."""
+import re
+
 import pytest
 
 from storefront.extensions import db
@@ -78,11 +80,57 @@ def test_change_and_remove_lines_without_javascript(client, make_buyable):
     assert client.get("/cart").headers["Cache-Control"] == "private, no-store"
 
 
-def test_a_quantity_above_the_stock_is_refused(client, make_buyable):
-    product = make_buyable(stock=2)
+def cart_count_in_header(page: str) -> str | None:
+    found = re.search(r"Giỏ hàng \((\d+)\)|Cart \((\d+)\)", page)
+    return next(group for group in found.groups() if group) if found else None
+
+
+@pytest.mark.parametrize("lang,capped,updated,left", [
+    ("", "Tỏi Lý Sơn: chỉ còn 8 nên giỏ hàng của bạn có 8.", "Đã cập nhật giỏ hàng", "hãy giảm số lượng"),
+    ("/en", "Lý Sơn garlic: only 8 left, so your cart has 8.", "Your cart is updated", "lower the quantity"),
+])
+def test_a_quantity_above_the_stock_is_capped_at_what_is_left_with_one_message(client, make_buyable, lang,
+                                                                                capped, updated, left):
+    product = make_buyable(name_vi="Tỏi Lý Sơn", name_en="Lý Sơn garlic", price=100_000, stock=8)
     db.session.commit()
-    assert client.post("/cart/add", data={"product_id": product.id, "quantity": 2}).status_code == 303
-    refused = client.post("/cart/add", data={"product_id": product.id, "quantity": 1})
-    assert refused.status_code == 409 and "Chỉ còn 2" in refused.get_data(as_text=True)
+    assert client.post(f"{lang}/cart/add", data={"product_id": product.id, "quantity": 2}).status_code == 303
+    response = client.post(f"{lang}/cart/update", data={f"quantity-{product.id}": "15"})
+    assert response.status_code == 303
+    page = client.get(response.location).get_data(as_text=True)
+    assert page.count(capped) == 1
+    assert updated not in page and left not in page.replace(capped, "")  # one message, no error beside it
+    assert f'value="8"' in page and "800.000" in page and cart_count_in_header(page) == "8"
+
+    # From the product page, in a fresh cart: the cart gets what is left, not an empty 409.
+    client.post(f"{lang}/cart/remove", data={"product_id": product.id})
+    response = client.post(f"{lang}/cart/add", data={"product_id": product.id, "quantity": 15})
+    assert response.status_code == 303
+    page = client.get(response.location).get_data(as_text=True)
+    assert page.count(capped) == 1 and cart_count_in_header(page) == "8" and "800.000" in page
+    # Adding more to a cart that holds all there is keeps it at what is left.
+    response = client.post(f"{lang}/cart/add", data={"product_id": product.id, "quantity": 1})
+    assert response.status_code == 303 and cart_count_in_header(client.get(response.location).get_data(as_text=True)) == "8"
+
+
+def test_a_quantity_within_the_stock_is_kept_as_asked(client, make_buyable):
+    product = make_buyable(stock=8)
+    db.session.commit()
+    client.post("/cart/add", data={"product_id": product.id, "quantity": 2})
+    response = client.post("/cart/update", data={f"quantity-{product.id}": "8"})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Đã cập nhật giỏ hàng" in page and "chỉ còn" not in page and cart_count_in_header(page) == "8"
+
+
+def test_adding_beyond_the_limit_of_one_order_says_so(client, make_buyable):
+    product = make_buyable(name_vi="Muối Sa Huỳnh", stock=100)
+    db.session.commit()
+    client.post("/cart/add", data={"product_id": product.id, "quantity": 15})
+    response = client.post("/cart/add", data={"product_id": product.id, "quantity": 15})
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Muối Sa Huỳnh: mỗi đơn hàng tối đa 20 nên giỏ hàng của bạn có 20." in page
+    assert cart_count_in_header(page) == "20"
+
+
+def test_unknown_products_are_not_found(client):
     assert client.post("/cart/add", data={"product_id": "abc", "quantity": 1}).status_code == 404
     assert client.post("/cart/add", data={"product_id": 99999, "quantity": 1}).status_code == 404

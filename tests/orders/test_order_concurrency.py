@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from shared import ON_POSTGRES
 from storefront.catalog.models import Product
 from storefront.extensions import db
-from storefront.orders.models import Order, OrderStatus, OrderTransition
+from storefront.orders.models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition,
+                                      PaymentMethod)
+from storefront.orders.operations import Buyer, place_order
 from storefront.payments.models import PaymentEvent, PaymentTransaction
 
 pytestmark = [pytest.mark.postgres,
@@ -103,3 +105,44 @@ def test_a_hundred_deliveries_of_one_webhook_pay_once(app, client, fake_stripe, 
     assert db.session.scalar(select(func.count(PaymentEvent.id))) == 1
     assert db.session.scalar(select(func.count(OrderTransition.id)).where(
         OrderTransition.to_status == OrderStatus.PAID)) == 1
+
+
+def test_a_cancellation_and_a_producer_sending_a_line_never_cross(app, make_buyable, make_producer, make_user):
+    """The office cancels orders while a producer marks its line of each sent, all at once: each order ends
+    either cancelled with nothing sent and its stock back, or still open with the line sent and its stock
+    taken. Never cancelled with a line on the road."""
+    sender, other = make_producer(), make_producer()
+    sent_product, other_product = make_buyable(producer=sender, stock=100), make_buyable(producer=other, stock=100)
+    buyer = dict(name="An", phone="0905123456", email=None, fulfilment=Fulfilment.DELIVERY, province="Quảng Ngãi",
+                 commune="Xã Bình Sơn", street="Thôn 3")
+    orders = [place_order({sent_product.id: 1, other_product.id: 1}, Buyer(**buyer), PaymentMethod.CASH_ON_DELIVERY,
+                          f"race-{i}", confirm_at_once=True) for i in range(20)]
+    numbers = [order.number for order in orders]
+    lines = [next(line.id for line in order.lines if line.product_id == sent_product.id) for order in orders]
+    office_user, producer_user = make_user(role="admin"), make_user(role="producer", producer=sender)
+    db.session.commit()
+    office, producer = app.test_client(), app.test_client()
+    for user, client in ((office_user, office), (producer_user, producer)):
+        assert client.post("/sign-in", data={"email": user.email, "password": "mật-khẩu-đủ-dài-1"}).status_code == 302
+    ids = (sent_product.id, other_product.id)
+    db.session.remove()
+
+    calls = []
+    for number, line_id in zip(numbers, lines):
+        calls.append(lambda n=number: office.post(f"/admin/orders/{n}/cancel").status_code)
+        calls.append(lambda i=line_id: producer.post(f"/producer/orders/lines/{i}/fulfil").status_code)
+    results = all_at_once(calls)
+    assert set(results) == {303}, results
+
+    cancelled = 0
+    for number, line_id in zip(numbers, lines):
+        order = db.session.scalar(select(Order).where(Order.number == number))
+        line = db.session.get(OrderLine, line_id)
+        if order.status is OrderStatus.CANCELLED:
+            cancelled += 1
+            assert line.status is LineStatus.PENDING and order.stock_released
+        else:
+            assert order.status is OrderStatus.CONFIRMED and line.status is LineStatus.SHIPPED
+            assert not order.stock_released
+    stock = {product_id: db.session.get(Product, product_id).stock for product_id in ids}
+    assert stock == {ids[0]: 80 + cancelled, ids[1]: 80 + cancelled}
