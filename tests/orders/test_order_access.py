@@ -94,9 +94,10 @@ def test_the_lookup_from_an_order_link_keeps_its_rate_limit(app, client, make_bu
         app.config["ORDER_LOOKUPS_PER_HOUR"] = 30
 
 
-@pytest.mark.parametrize("number", ["qn%00abc", "x" * 300, "<script>", "QN 23456789", "%E2%80%AE", "0"])
+@pytest.mark.parametrize("number", ["x" * 300, "<script>", "QN 23456789", "%E2%80%AE", "0"])
 def test_odd_order_numbers_ask_for_the_phone_number_and_never_fail(app, number):
     stranger = app.test_client()
+    assert stranger.get("/orders/qn%00abc").status_code == 400  # a NUL anywhere is refused whole
     response = stranger.get(f"/orders/{number}")
     assert response.status_code == 200
     assert "<script>" not in response.get_data(as_text=True)
