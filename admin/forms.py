@@ -61,7 +61,7 @@ class WholeNumberField(Field):
                 raise ValueError(self.required_message)
             return
         digits = raw.replace(".", "").replace(" ", "").replace("\u00a0", "").replace(",", "").removesuffix("₫")
-        if not digits.isdigit() or len(digits) > 12:
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
             raise ValueError(_l("Enter a whole number, like 185000."))
         self.data = int(digits)
 

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .clock import utcnow
-from .extensions import db
+from .extensions import db, independent_transaction
 
 _EPOCH = datetime(1970, 1, 1)
 
@@ -32,7 +32,7 @@ def hit(scope: str, key: str, limit: int, window_seconds: int) -> bool:
     now = int((utcnow() - _EPOCH).total_seconds())
     window_start = now - now % window_seconds
     table = RateLimitCounter.__table__
-    with db.engine.begin() as connection:
+    with independent_transaction() as connection:
         insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
         statement = insert(table).values(scope=scope, key=key[:200], window_start=window_start, count=1)
         statement = statement.on_conflict_do_update(

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..clock import utcnow
-from ..extensions import db
+from ..extensions import db, independent_transaction
 from .models import SignInThrottle
 
 FREE_FAILURES = 5
@@ -56,7 +56,7 @@ def take_attempt(key: str) -> int:
     """Let one attempt through for `key` (0), or say how many seconds remain before the next one may be made."""
     now = utcnow()
     table = SignInThrottle.__table__
-    with db.engine.begin() as connection:
+    with independent_transaction() as connection:
         insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
         connection.execute(insert(table).values(key=key, failures=0, last_failure_at=now, next_attempt_at=now)
                            .on_conflict_do_nothing(index_elements=[table.c.key]))

@@ -11,6 +11,7 @@ from .. import CONTENT_SECURITY_POLICY
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LocalizedBlueprint, current_lang, localized
+from ..text import whole_number
 from ..cart import store
 from ..cart.forms import CartForm, repeated_fields
 from ..cart.queries import cart_view
@@ -102,7 +103,7 @@ def checkout():
     buyer = Buyer(name=form.name.data, phone=form.phone.data, email=(form.email.data or "").strip().lower() or None,
                   fulfilment=Fulfilment(form.fulfilment.data), province=form.province.data or "",
                   commune=(form.commune.data or "").strip(), street=(form.street.data or "").strip(),
-                  sales_point_id=int(form.sales_point.data) if (form.sales_point.data or "").isdigit() else None,
+                  sales_point_id=whole_number(form.sales_point.data, 1),
                   note=(form.note.data or "").strip())
     try:
         order = place_order(items, buyer, method.code, form.token.data,

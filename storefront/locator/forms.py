@@ -13,7 +13,7 @@ from ..catalog.models import ProductGroup
 from ..clock import today
 from ..errors import DomainError
 from ..phone import international_phone
-from ..text import nfc
+from ..text import nfc, whole_number
 from .geo import BadPosition, Position, parse_position
 from .operations import PHONE_REFUSED, check_visit_day
 from .queries import LocatorFilters
@@ -55,8 +55,8 @@ def parse_query(args: MultiDict, district_slugs, commune_slugs, product_slugs) -
     group_text = args.get("group", "").strip()
     if group_text and group_text not in {str(g.value) for g in ProductGroup}:
         raise BadQuery("group")
-    page_text = args.get("page", "").strip() or "1"
-    if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+    page = whole_number(args.get("page", "").strip() or "1", 1, MAX_PAGE)
+    if page is None:
         raise BadQuery("page")
     lat, lng = args.get("lat", "").strip(), args.get("lng", "").strip()
     position = None
@@ -67,7 +67,7 @@ def parse_query(args: MultiDict, district_slugs, commune_slugs, product_slugs) -
             raise BadQuery("position", str(error)) from None
     return LocatorQuery(LocatorFilters(district=district, commune=commune,
                                        group=int(group_text) if group_text else None, product=product),
-                        position=position, near=" ".join(args.get("near", "").split()), page=int(page_text))
+                        position=position, near=" ".join(args.get("near", "").split()), page=page)
 
 
 def _choice(args, name, allowed) -> str | None:

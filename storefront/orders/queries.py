@@ -98,7 +98,7 @@ def office_orders(filters: OrderFilters):
         conditions = [Order.number == term.upper(), Order.number.like(f"%{term.upper()[:20]}%")]
         if phone:
             conditions.append(Order.phone == phone)
-        elif term.isdigit():
+        elif term.isascii() and term.isdigit():
             conditions.append(Order.phone.like(f"%{term[:15]}%"))
         query = query.where(or_(*conditions))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))

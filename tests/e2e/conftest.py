@@ -91,10 +91,28 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def _closed_before_sending(app):
+    """Each response read whole and closed before Werkzeug's server writes it.
+
+    When a browser drops a connection in the middle of a response (it often does for a stylesheet it
+    no longer needs), Werkzeug's development server fails while draining the socket and never closes
+    the response, so the static file it was sending stays open (a ResourceWarning, an error here).
+    Gunicorn closes it; this keeps the test server from failing a test for the browser's timing."""
+    def buffered(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return buffered
+
+
 @pytest.fixture(scope="session")
 def live_server(demo_app) -> str:
     """The demo app served over HTTP in a background thread; Flask pushes its context per request."""
-    server = make_server("127.0.0.1", 0, demo_app, threaded=True, request_handler=_QuietHandler)
+    server = make_server("127.0.0.1", 0, _closed_before_sending(demo_app), threaded=True,
+                         request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
