@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from storefront.audit.models import AuditEntry
+from storefront.audit.queries import readable_entries
 from storefront.catalog.models import Product
 from storefront.certification.forms import DecisionDocumentForm, DecisionForm, RevokeForm
 from storefront.certification.models import PROVINCE_AUTHORITY, Certificate, CertificationLevel
@@ -98,7 +99,7 @@ def _detail(certificate: Certificate, revoke_form=None, document_form=None, stat
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(50)).all()
     return render_template("admin/certificates/detail.html", certificate=certificate, day=today(),
                            status=certificate.status_on(today()), history=certificate_history(certificate),
-                           superseded=is_superseded(certificate), entries=entries,
+                           superseded=is_superseded(certificate), entries=readable_entries(entries),
                            revoke_form=revoke_form or RevokeForm(),
                            document_form=document_form or DecisionDocumentForm(),
                            verify_url=verification_url(certificate)), status_code

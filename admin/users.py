@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from storefront.accounts import operations
 from storefront.accounts.models import Role, User
+from storefront.accounts.views import public_url
 from storefront.catalog.models import Producer
 from storefront.errors import DomainError
 from storefront.extensions import db
@@ -23,7 +24,7 @@ SORTS = {"email": (User.email, User.id), "newest": (User.created_at.desc(), User
 
 
 def invite_link(token: str) -> str:
-    return url_for("accounts.accept_invite", token=token, _external=True)
+    return public_url("accounts.accept_invite", token=token)
 
 
 def producer_user_or_404(user_id: int) -> User:

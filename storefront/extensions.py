@@ -6,8 +6,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
-from sqlalchemy.orm import Session
+from sqlalchemy import MetaData
 
 # Stable constraint names, so that migrations work the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -31,28 +30,23 @@ def enum_column(enum_class):
                    values_callable=lambda members: [member.value for member in members])
 
 
-@event.listens_for(Session, "after_flush")
-def _note_write(session, _flush_context):
-    session.info["wrote"] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_write(session, transaction):
-    if transaction.parent is None:
-        session.info.pop("wrote", None)
-
-
 @contextmanager
 def independent_transaction():
     """A connection in a transaction of its own, committed at once, so what it writes (a rate-limit hit)
     stands even when the request fails and rolls back.
 
-    Except on SQLite once the request has written: SQLite has one writer at a time, and a second
+    Except on SQLite once the request has begun writing: SQLite has one writer at a time, and a second
     connection would wait for this request's own lock until it timed out. There the request's own
     connection is used, and the count shares the request's fate (SQLite is the one-machine default)."""
     session = db.session()
-    if db.engine.dialect.name == "sqlite" and session.info.get("wrote"):
+    if db.engine.dialect.name == "sqlite" and _writing(session):
         yield session.connection()
         return
     with db.engine.begin() as connection:
         yield connection
+
+
+def _writing(session) -> bool:
+    if not session.in_transaction():
+        return False
+    return bool(session.connection().connection.dbapi_connection.in_transaction)

@@ -144,11 +144,23 @@ def update_products(product_ids) -> None:
                 writer.delete_by_term("id", str(product_id))
             for document in _documents(product_ids):
                 writer.add_document(**document)
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            _abandon(writer)
             raise
-        writer.commit()
     _bump_content_version()
+
+
+def _abandon(writer) -> None:
+    """Give up a write, and above all Whoosh's lock: a commit that fails (a full disk) does not release
+    it, and every later write in this process would wait for it, then fail."""
+    try:
+        writer.cancel()
+    except Exception:
+        pass  # a half-committed writer refuses to cancel; its lock is released below all the same
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "fd", None) is not None:
+        lock.release()
 
 
 def _bump_content_version() -> None:

@@ -151,3 +151,14 @@ def test_a_closed_account_is_signed_out_and_its_link_stops_working(app, admin_cl
     assert admin_client.post(f"/admin/users/{other.id}/reopen").status_code == 302
     db.session.refresh(other)
     assert other.active
+
+
+def test_the_invitation_link_is_on_the_public_address_not_the_host_the_request_named(app, admin_client,
+                                                                                       make_producer, monkeypatch):
+    """A Host header is the client's to forge: a password link must not follow it."""
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://ocop.example.vn")
+    producer = make_producer()
+    db.session.commit()
+    admin_client.post("/admin/users/invite", data={"email": "lan@example.vn", "name": "Lan", "producer": producer.slug})
+    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.recipient == "lan@example.vn"))
+    assert "https://ocop.example.vn/set-password/" in body and "localhost" not in body

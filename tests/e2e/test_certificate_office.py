@@ -89,7 +89,7 @@ def test_an_administrator_renews_a_certificate_about_to_end(open_page, check_pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Certificate E2E-001/2026/OCOP")
     history = page.locator("section", has=page.get_by_role("heading", name="The product’s certificates"))
     expect(history).to_contain_text(f"replaces {office['number']}")
-    expect(page.locator(".audit-entries")).to_contain_text("certificate.renew")
+    expect(page.locator(".audit-entries")).to_contain_text("Certificate renewed")
     check_page(page)
 
     # The renewed certificate leaves the follow-up list, and the public page answers for the new one.

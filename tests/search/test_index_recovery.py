@@ -264,3 +264,23 @@ def test_a_page_answered_by_names_is_not_served_from_the_cache_once_the_index_is
     page = client.get("/en/search?q=nuoc+mam").get_data(as_text=True)
     assert "names only" not in page
     assert catalogue["fish_sauce_link"].replace("/products", "/en/products") in page
+
+
+def test_a_commit_of_the_index_that_fails_leaves_it_unlocked(app, find, catalogue, make_product, monkeypatch):
+    """Whoosh keeps its write lock when a commit fails (a full disk): every later write in the worker would
+    wait for it, then fail."""
+    from whoosh.writing import SegmentWriter
+
+    real_commit = SegmentWriter.commit
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "commit", full_disk)
+    with pytest.raises(OSError):
+        index.update_products([catalogue["malt"]])
+    monkeypatch.setattr(SegmentWriter, "commit", real_commit)
+    monkeypatch.setattr(index, "WRITE_TIMEOUT_SECONDS", 0.0)  # a lock still held fails at once
+    product = make_product(name_vi="Hoa muối Sa Huỳnh")
+    db.session.commit()
+    assert find("hoa muoi").ids == [product.id]

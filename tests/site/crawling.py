@@ -164,6 +164,8 @@ class Crawler:
         self.english = english
         self.vietnamese = vietnamese
         self.per_endpoint = per_endpoint
+        self.submit_forms = True
+        self.forms_found: dict = {}  # signature → (page, form), when forms are collected, not submitted
         self.everything_under = everything_under
         self.skip_actions = skip_actions
         self.seen: set[str] = set()
@@ -198,6 +200,9 @@ class Crawler:
                 if local and local not in self.seen:
                     queue.append(local)
             for form in page.forms:
+                if not self.submit_forms:
+                    self.forms_found.setdefault(self._signature(url, form), (url, form))
+                    continue
                 for follow in self.submit(url, form):
                     if follow and follow not in self.seen:
                         queue.insert(0, follow)
@@ -262,12 +267,11 @@ class Crawler:
         action = self._local(url, form.action or url)
         if not action or any(part in action for part in self.skip_actions):
             return []
-        names = tuple(sorted({name for name, *_ in form.fields} | set(form.selects) | set(form.textareas)))
-        signature = (self._shape(action), form.method, names)
+        signature = self._signature(url, form)
         if signature in self.forms_done:
             return []
         self.forms_done.add(signature)
-        data, files = self._fill(form)
+        data, files = self.fill(form)
         self.report.forms += 1
         if form.method == "post":
             response = self.request("POST", action, data={**data, **files}, expect_html_checks=True, csrf=False)
@@ -279,7 +283,13 @@ class Crawler:
             return [self._local(action, response.location)]
         return []
 
-    def _fill(self, form: Form) -> tuple[dict, dict]:
+    def _signature(self, url: str, form: Form) -> tuple:
+        action = self._local(url, form.action or url) or ""
+        names = tuple(sorted({name for name, *_ in form.fields} | set(form.selects) | set(form.textareas)))
+        return self._shape(action), form.method, names
+
+    def fill(self, form: Form) -> tuple[dict, dict]:
+        """Plausible values for every field, as a person would fill the form in."""
         data: dict = {}
         files: dict = {}
         chosen_radios = set()

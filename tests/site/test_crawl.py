@@ -2,16 +2,7 @@
 link followed, every form submitted with plausible values, every page visited again with hostile
 parameters. No answer may be a 5xx, show a raw placeholder, template syntax or a Python value, or speak
 the other language's interface."""
-import pytest
-from sqlalchemy import select
-
-from storefront.accounts.models import Role, User
-from storefront.catalog.models import Producer
-from storefront.extensions import db
-
-from shop import demo_shop
 from crawling import Crawler, Report, interface_strings
-from shared import PASSWORD
 
 ROLES = {
     # role: (where it starts, the part of the site it walks whole; elsewhere a few pages of each kind)
@@ -22,36 +13,11 @@ ROLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def crawl_app(tmp_path_factory):
-    """A demo shop of the crawler's own (it places orders, revokes certificates…), page cache on."""
-    yield from demo_shop(tmp_path_factory.mktemp("crawl"), "crawl", PAGE_CACHE_SIZE=2000)
-
-
-def accounts(app) -> dict:
-    with app.app_context():
-        producer = db.session.scalars(select(Producer).order_by(Producer.id)).first()
-        emails = {}
-        for role, kind in (("customer", Role.CUSTOMER), ("producer", Role.PRODUCER), ("office", Role.ADMIN)):
-            user = User(email=f"crawler-{role}@example.vn", name=f"Crawler {role}", role=kind,
-                        producer=producer if kind == Role.PRODUCER else None)
-            user.set_password(PASSWORD)
-            db.session.add(user)
-            emails[role] = user.email
-        db.session.commit()
-        db.session.remove()
-    return emails
-
-
-def test_the_whole_shop_in_both_languages_as_each_role(crawl_app):
+def test_the_whole_shop_in_both_languages_as_each_role(role_client):
     english, vietnamese = interface_strings()
-    emails = accounts(crawl_app)
     report = Report()
     for role, (starts, whole) in ROLES.items():
-        client = crawl_app.test_client()
-        if role != "guest":
-            signed_in = client.post("/sign-in", data={"email": emails[role], "password": PASSWORD})
-            assert signed_in.status_code == 302, signed_in.get_data(as_text=True)[:500]
+        client = role_client(role)
         crawler = Crawler(client, role, report, english, vietnamese, per_endpoint=None if role == "guest" else 6,
                           everything_under=whole)
         crawler.crawl(starts)
