@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from .operations import EMAIL_PATTERN
 from .passwords import MAX_PASSWORD_LENGTH
@@ -52,6 +52,8 @@ class RegisterForm(AccountForm):
     email = EmailField(_l("Email"), filters=[_stripped], validators=[
         DataRequired(_l("Enter your email address.")), _too_long(254),
         Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.com."))])
+    # Which numbers are Vietnamese is decided by storefront.phone, when the account is registered.
+    phone = StringField(_l("Phone number (optional)"), filters=[_stripped], validators=[Optional(), _too_long(40)])
     # How strong it must be is decided by storefront.accounts.passwords, when the account is registered.
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password.")),
                                                          _too_long(MAX_PASSWORD_LENGTH)])
@@ -72,3 +74,26 @@ class ForgotPasswordForm(AccountForm):
     email = EmailField(_l("Email"), filters=[_stripped], validators=[
         DataRequired(_l("Enter your email address.")), _too_long(254),
         Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.com."))])
+
+
+class ProfileForm(AccountForm):
+    name = StringField(_l("Your name"), filters=[_stripped],
+                       validators=[DataRequired(_l("Enter your name.")), _too_long(200)])
+    phone = StringField(_l("Phone number (optional)"), filters=[_stripped], validators=[Optional(), _too_long(40)])
+
+
+class EmailChangeForm(AccountForm):
+    email = EmailField(_l("New email address"), filters=[_stripped], validators=[
+        DataRequired(_l("Enter your email address.")), _too_long(254),
+        Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.com."))])
+    password = PasswordField(_l("Your current password"), validators=[
+        DataRequired(_l("Enter your current password.")), _too_long(MAX_PASSWORD_LENGTH)])
+
+
+class PasswordChangeForm(AccountForm):
+    current_password = PasswordField(_l("Your current password"), validators=[
+        DataRequired(_l("Enter your current password.")), _too_long(MAX_PASSWORD_LENGTH)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Choose a password.")),
+                                                             _too_long(MAX_PASSWORD_LENGTH)])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))])

@@ -7,8 +7,12 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from werkzeug.security import generate_password_hash
 
 from .. import ratelimit
 from ..audit.operations import record
@@ -17,8 +21,10 @@ from ..clock import utcnow
 from ..errors import DomainError, FieldError
 from ..extensions import db
 from ..notifications.operations import queue_message
+from ..orders.operations import join_guest_orders
+from ..phone import normalize_phone
 from . import guessing
-from .models import Role, User, UserSession
+from .models import EmailChange, Role, User, UserSession
 from .passwords import check_password_strength
 from .queries import token_hash
 
@@ -28,7 +34,13 @@ EMAIL_PATTERN = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@(?:[^\W_](?:[\w-]{0,
 # form filled in again and again must not flood someone's mailbox.
 ACCOUNT_MAILS_PER_ADDRESS_PER_HOUR = 3
 CONFIRM_MAX_AGE_HOURS = 72
-RESET_MAX_AGE_HOURS = 2
+RESET_MAX_AGE_HOURS = 1
+EMAIL_CHANGE_MAX_AGE_HOURS = 24
+# Guesses at the current password on the account page (a session left open on a shared computer must not
+# become a way to find the password): per account, counted in the database, for all workers.
+CURRENT_PASSWORD_ATTEMPTS = 10
+CURRENT_PASSWORD_WINDOW_SECONDS = 900
+EMAIL_CHANGES_PER_ACCOUNT_PER_HOUR = 5
 
 
 def find_user(email: str) -> User | None:
@@ -43,6 +55,11 @@ def authenticate(email: str, password: str) -> User | None:
         User(password_hash="").set_password(password)
         return None
     return user if user.active and user.check_password(password) else None
+
+
+class TooManyAttempts(FieldError):
+    """A limit on attempts holds: the message says how long to wait; `field` is the one to show it beside,
+    or None for the whole form."""
 
 
 class KnownDevice(NamedTuple):
@@ -252,17 +269,40 @@ def resend_invite(user: User, link_for) -> User:
     return user
 
 
-def change_password(user: User, password: str) -> User:
-    """Give `user` a new password (strong enough, see passwords.py); every session opened with the old one
-    ends: the caller signs the person who chose it in afresh."""
+class PasswordChangedMeanwhile(InviteInvalid):
+    """The password this change was based on was replaced by another request in the meantime."""
+
+
+def _replace_password(user: User, password: str, replaced_meanwhile: str) -> None:
+    """Store the new password (strong enough, see passwords.py) in place of the one `user` was loaded with,
+    and only of that one: of two requests with the same link, or the same form sent twice at the same
+    moment, one changes it and the other is refused (PasswordChangedMeanwhile). A change of e-mail waiting
+    for confirmation is dropped with the old password: whoever asked for it may not be the owner."""
     check_password_strength(password, user.email, user.name)
-    user.set_password(password)
+    new_hash = generate_password_hash(password)
+    replaced = db.session.execute(
+        update(User).where(User.id == user.id, User.password_hash == user.password_hash)
+        .values(password_hash=new_hash).execution_options(synchronize_session=False))
+    if replaced.rowcount != 1:
+        raise PasswordChangedMeanwhile(replaced_meanwhile)
+    set_committed_value(user, "password_hash", new_hash)
+    db.session.execute(delete(EmailChange).where(EmailChange.user_id == user.id, EmailChange.confirmed_at.is_(None)))
+
+
+def change_password(user: User, password: str, replaced_meanwhile: str | None = None) -> User:
+    """Give `user` a new password through a one-time link; every session opened with the old one ends: the
+    caller signs the person who chose it in afresh."""
+    _replace_password(user, password, replaced_meanwhile or _(
+        "This link was already used, or a newer one replaced it. Sign in with your password, or ask for a "
+        "new link."))
     end_all_sessions(user)
     return user
 
 
 def accept_invite(token: str, password: str) -> User:
-    user = change_password(user_for_invite(token), password)
+    user = change_password(user_for_invite(token), password, _(
+        "This link was already used, or a newer one replaced it. "
+        "Sign in with your password, or ask the OCOP office for a new link."))
     record("user.accept_invite", user, changes={"password": ["…", "chosen"]}, actor=user)
     return user
 
@@ -297,6 +337,11 @@ def _send_confirmation(user: User, links) -> None:
               _link_token(user, CONFIRM_SALT))))
 
 
+def reset_link_lifetime() -> str:
+    """How long a password-reset link works, in words: "within an hour"."""
+    return ngettext("within an hour", "within %(num)s hours", RESET_MAX_AGE_HOURS)
+
+
 def _send_reset(user: User, links, already_registered: bool) -> None:
     reset = links["reset"](_link_token(user, RESET_SALT))
     if already_registered:
@@ -304,30 +349,36 @@ def _send_reset(user: User, links, already_registered: bool) -> None:
             "register-existing", user.email, _("You already have an OCOP Quảng Ngãi account"),
             _("Hello %(name)s,\n\nSomeone, probably you, tried to create an account at OCOP Quảng Ngãi with this "
               "email address, but you already have one.\n\nSign in here:\n%(sign_in)s\n\nIf you forgot your "
-              "password, choose a new one with this link, within %(hours)s hours (it works once):\n%(link)s\n\n"
+              "password, choose a new one with this link, %(within)s (it works once):\n%(link)s\n\n"
               "If it was not you, you can ignore this message: your account has not changed.",
-              name=user.name or user.email, sign_in=links["sign_in"](), hours=RESET_MAX_AGE_HOURS, link=reset))
+              name=user.name or user.email, sign_in=links["sign_in"](), within=reset_link_lifetime(), link=reset))
     else:
         queue_message(
             "password-reset", user.email, _("Choose a new password for OCOP Quảng Ngãi"),
             _("Hello %(name)s,\n\nSomeone, probably you, asked to choose a new password for your account at OCOP "
-              "Quảng Ngãi.\n\nChoose it with this link, within %(hours)s hours (it works once):\n%(link)s\n\n"
+              "Quảng Ngãi.\n\nChoose it with this link, %(within)s (it works once):\n%(link)s\n\n"
               "If it was not you, ignore this message: your password has not changed.",
-              name=user.name or user.email, hours=RESET_MAX_AGE_HOURS, link=reset))
+              name=user.name or user.email, within=reset_link_lifetime(), link=reset))
 
 
-def register_customer(email: str, password: str, name: str, links) -> None:
+def register_customer(email: str, password: str, name: str, links, phone: str = "") -> None:
     """Register a shopper, who confirms the address by the link e-mailed to it before signing in; or, when
     the address already has an account, e-mail its owner a way to sign in or choose a new password. The
     caller answers the same in both cases.
 
+    `phone`: optional, a Vietnamese number; with the confirmed address, it joins the guest orders placed
+    with both to the account.
     `links`: {"confirm": token → URL, "reset": token → URL, "sign_in": () → URL}, absolute addresses."""
     email = (email or "").strip().lower()
     name = (name or "").strip()
+    phone = (phone or "").strip()
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         raise FieldError("email", _("Enter an email address like name@example.com."))
     if not name or len(name) > 200:
         raise FieldError("name", _("Enter your name."))
+    national_phone = normalize_phone(phone) if phone else None
+    if phone and (len(phone) > 40 or national_phone is None):
+        raise FieldError("phone", _("Enter a Vietnamese phone number, like 0912 345 678 or +84 912 345 678."))
     check_password_strength(password, email, name)
     user = find_user(email)
     if user is not None and user.email_confirmed_at is not None:
@@ -341,6 +392,7 @@ def register_customer(email: str, password: str, name: str, links) -> None:
     # An unconfirmed account belongs to nobody yet: the latest registration replaces its name and password,
     # and the links sent before stop working (someone else may have typed this address first).
     user.name = name
+    user.phone = national_phone
     user.set_password(password)
     db.session.flush()
     if _may_mail(email):
@@ -360,8 +412,11 @@ def user_for_confirmation(token: str) -> User:
 
 
 def confirm_email(token: str) -> User:
+    """Confirm a registration: the address is the owner's, so the guest orders placed with it and the
+    account's phone join the account (see join_guest_orders)."""
     user = user_for_confirmation(token)
     user.email_confirmed_at = utcnow()
+    join_guest_orders(user)
     return user
 
 
@@ -392,10 +447,165 @@ def user_for_reset(token: str) -> User:
 
 
 def reset_password(token: str, password: str) -> User:
-    """Choose a new password with a reset link; the link also proves the address is the owner's."""
+    """Choose a new password with a reset link; the link also proves the address is the owner's. Every
+    session of the account ends: the caller signs the person who chose it in afresh."""
     user = change_password(user_for_reset(token), password)
+    changes = {"password": ["…", "chosen"]}
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-    if user.role != Role.CUSTOMER:
-        record("user.reset_password", user, changes={"password": ["…", "chosen"]}, actor=user)
+        changes["email_confirmed_at"] = [None, user.email_confirmed_at.isoformat()]
+    record("user.reset_password", user, changes=changes, actor=user)
+    join_guest_orders(user)
     return user
+
+
+# --- the owner's settings on /account: name and phone, e-mail address, password ---
+
+def update_profile(user: User, name: str, phone: str) -> list:
+    """Change the account's name and phone (a Vietnamese number, as the checkout takes, or none); returns
+    the guest orders the number joined to the account (see join_guest_orders)."""
+    name = (name or "").strip()
+    if not name:
+        raise FieldError("name", _("Enter your name."))
+    if len(name) > 200:
+        raise FieldError("name", _("The name can have at most 200 characters."))
+    phone = (phone or "").strip()
+    national = normalize_phone(phone) if phone else None
+    if phone and (len(phone) > 40 or national is None):
+        raise FieldError("phone", _("Enter a Vietnamese phone number, like 0912 345 678 or +84 912 345 678."))
+    user.name, user.phone = name, national
+    record("user.update_profile", user, actor=user)
+    return join_guest_orders(user)
+
+
+def check_current_password(user: User, password: str, field: str = "current_password") -> None:
+    """Refuse unless `password` is the account's password, counted against CURRENT_PASSWORD_ATTEMPTS."""
+    if not ratelimit.hit("current-password", str(user.id), CURRENT_PASSWORD_ATTEMPTS,
+                         CURRENT_PASSWORD_WINDOW_SECONDS):
+        raise TooManyAttempts(field, _("Too many attempts. Please wait 15 minutes, or choose a new password with "
+                                  "\"Forgot your password?\" on the sign-in page."))
+    if not password or not user.check_password(password):
+        raise FieldError(field, _("This is not your current password."))
+
+
+def change_own_password(user: User, current_password: str, new_password: str, links) -> User:
+    """The owner, signed in, changes the password: the current one is asked, the new one must pass
+    passwords.py; every other session ends, the one `user` was loaded for stays. The address gets a notice.
+
+    `links`: {"forgot": () → URL of the forgotten-password page}, as for the other account e-mails."""
+    check_current_password(user, current_password)
+    if current_password == new_password:
+        raise FieldError("password", _("Choose a password different from the current one."))
+    _replace_password(user, new_password, _("Your password was changed in the meantime. Enter the new one."))
+    end_all_sessions(user, except_current=True)
+    record("user.change_password", user, changes={"password": ["…", "changed"]}, actor=user)
+    if _may_mail(user.email):
+        queue_message(
+            "password-changed", user.email, _("Your OCOP Quảng Ngãi password was changed"),
+            _("Hello %(name)s,\n\nThe password of your account at OCOP Quảng Ngãi was just changed, and every "
+              "other device was signed out.\n\nIf it was not you, choose a new password now with \"Forgot your "
+              "password?\" on the sign-in page:\n%(link)s",
+              name=user.name or user.email, link=links["forgot"]()))
+    return user
+
+
+def pending_email_change(user: User) -> EmailChange | None:
+    """The change of address `user` asked for that still waits for its link, while the link works."""
+    change = db.session.scalar(select(EmailChange).where(EmailChange.user_id == user.id,
+                                                         EmailChange.confirmed_at.is_(None))
+                               .order_by(EmailChange.id.desc()).limit(1))
+    if change is None or _email_change_expired(change):
+        return None
+    return change
+
+
+def _email_change_expired(change: EmailChange) -> bool:
+    return (utcnow() - change.created_at).total_seconds() > EMAIL_CHANGE_MAX_AGE_HOURS * 3600
+
+
+def request_email_change(user: User, new_email: str, current_password: str, links) -> None:
+    """Ask to move the account to `new_email`: a one-time link goes to the new address, a notice to the
+    current one, and nothing changes until the link is followed (confirm_email_change).
+
+    When another account already uses the new address, nothing is asked and the caller answers exactly as
+    if it were: only that address's owner learns, by e-mail, that someone tried.
+
+    `links`: {"confirm_email_change": token → URL, "forgot": () → URL}, absolute addresses."""
+    new_email = (new_email or "").strip().lower()
+    if not EMAIL_PATTERN.match(new_email) or len(new_email) > 254:
+        raise FieldError("email", _("Enter an email address like name@example.com."))
+    if new_email == user.email:
+        raise FieldError("email", _("This is already your email address."))
+    check_current_password(user, current_password, field="password")
+    if not ratelimit.hit("email-change", str(user.id), EMAIL_CHANGES_PER_ACCOUNT_PER_HOUR, 3600):
+        raise TooManyAttempts(None, _("Too many changes of address were asked for this account. Please try again in an hour."))
+    # A newer request replaces the one before: its link stops working.
+    db.session.execute(delete(EmailChange).where(EmailChange.user_id == user.id, EmailChange.confirmed_at.is_(None)))
+    owner = find_user(new_email)
+    if owner is not None:
+        if owner.active and owner.email_confirmed_at is not None and _may_mail(new_email):
+            queue_message(
+                "email-change-taken", new_email, _("Someone tried to use your address at OCOP Quảng Ngãi"),
+                _("Hello %(name)s,\n\nSomeone asked to move another account at OCOP Quảng Ngãi to this email "
+                  "address, which your account already uses. Nothing was changed, and your account is as it "
+                  "was.\n\nIf it was you, sign in to this account instead, or use another address for the "
+                  "other one.", name=owner.name or owner.email))
+    else:
+        token = secrets.token_urlsafe(32)
+        db.session.add(EmailChange(user_id=user.id, new_email=new_email, token_hash=token_hash(token)))
+        if _may_mail(new_email):
+            queue_message(
+                "email-change-confirm", new_email, _("Confirm your new address at OCOP Quảng Ngãi"),
+                _("Hello %(name)s,\n\nTo use this address for your account at OCOP Quảng Ngãi, open this link "
+                  "within %(hours)s hours (it works once):\n%(link)s\n\nUntil then, your account keeps its "
+                  "current address. If you did not ask for this, ignore this message.",
+                  name=user.name or user.email, hours=EMAIL_CHANGE_MAX_AGE_HOURS, link=links["confirm_email_change"](token)))
+    if _may_mail(user.email):
+        queue_message(
+            "email-change-notice", user.email, _("A new email address was asked for your OCOP Quảng Ngãi account"),
+            _("Hello %(name)s,\n\nSomeone signed in to your account at OCOP Quảng Ngãi asked to use %(new)s "
+              "instead of this address. Nothing changes until a link sent to %(new)s is followed.\n\nIf it was "
+              "not you, choose a new password now with \"Forgot your password?\" on the sign-in page: that also "
+              "cancels the change.\n%(link)s",
+              name=user.name or user.email, new=new_email, link=links["forgot"]()))
+
+
+def email_change_for(token: str) -> EmailChange:
+    """The change of address a link is for, while it can still be confirmed; InviteInvalid otherwise."""
+    change = None
+    if isinstance(token, str) and 0 < len(token) <= 100:
+        change = db.session.scalar(select(EmailChange).where(EmailChange.token_hash == token_hash(token)))
+    if change is None:
+        raise InviteInvalid(_("This link is not valid, or a newer one replaced it. Check that you copied all "
+                              "of it, or ask again for the change on your account page."))
+    if change.confirmed_at is not None:
+        raise InviteInvalid(_("This link was already used: your account already has this address."))
+    if _email_change_expired(change):
+        raise InviteInvalid(_("This link has expired. Ask again for the change on your account page."))
+    if not change.user.active:
+        raise InviteInvalid(_("This account is closed."))
+    return change
+
+
+def confirm_email_change(token: str) -> tuple[User, list]:
+    """Apply a change of address from its link, once; returns the account and the guest orders the
+    confirmed address joined to it (see join_guest_orders)."""
+    change = email_change_for(token)
+    user = change.user
+    taken = find_user(change.new_email)
+    if taken is not None and taken.id != user.id:
+        raise InviteInvalid(_("Another account now uses this address: your account keeps its address."))
+    try:
+        with db.session.begin_nested():
+            used = db.session.execute(
+                update(EmailChange).where(EmailChange.id == change.id, EmailChange.confirmed_at.is_(None))
+                .values(confirmed_at=utcnow()).execution_options(synchronize_session=False))
+            if used.rowcount != 1:
+                raise InviteInvalid(_("This link was already used: your account already has this address."))
+            user.email = change.new_email
+            user.email_confirmed_at = utcnow()
+            record("user.change_email", user, actor=user)
+            db.session.flush()
+    except IntegrityError:
+        raise InviteInvalid(_("Another account now uses this address: your account keeps its address.")) from None
+    return user, join_guest_orders(user)

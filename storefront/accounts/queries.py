@@ -1,4 +1,4 @@
-"""Reads of the accounts area: which signed-in session a token opens."""
+"""Reads of the accounts area: which signed-in session a token opens, and the live sessions of an account."""
 import hashlib
 from datetime import datetime, timedelta
 
@@ -36,3 +36,12 @@ def live_session(token) -> UserSession | None:
     if record is None or record.ended_at is not None or session_expires_at(record) <= utcnow():
         return None
     return record
+
+
+def live_sessions_of(user_id: int) -> list[UserSession]:
+    """The sessions of an account that still sign in, the most recently used first."""
+    records = db.session.scalars(select(UserSession).where(UserSession.user_id == user_id,
+                                                           UserSession.ended_at.is_(None))
+                                 .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()))
+    now = utcnow()
+    return [record for record in records if session_expires_at(record) > now]

@@ -15,9 +15,12 @@ from ..i18n import LocalizedBlueprint
 from ..orders.queries import orders_of_user
 from ..orders.workflow import STATUS_NAMES
 from . import operations
-from .forms import ChoosePasswordForm, ForgotPasswordForm, RegisterForm, SignInForm
+from .devices import describe_device
+from .forms import (ChoosePasswordForm, EmailChangeForm, ForgotPasswordForm, PasswordChangeForm, ProfileForm,
+                    RegisterForm, SignInForm)
 from .login import known_device, remember_device, sign_in_user, sign_out_everywhere, sign_out_user
 from .models import Role
+from .queries import live_sessions_of, token_hash
 
 bp = LocalizedBlueprint("accounts", __name__)
 
@@ -67,7 +70,9 @@ def account_links() -> dict:
     """The links the accounts' e-mails carry, in the visitor's language."""
     return {"confirm": lambda token: public_url("accounts.confirm_email", token=token),
             "reset": lambda token: public_url("accounts.reset_password", token=token),
-            "sign_in": lambda: public_url("accounts.sign_in")}
+            "confirm_email_change": lambda token: public_url("accounts.confirm_email_change", token=token),
+            "sign_in": lambda: public_url("accounts.sign_in"),
+            "forgot": lambda: public_url("accounts.forgot_password")}
 
 
 def _attach(form, error: DomainError) -> None:
@@ -119,7 +124,8 @@ def register():
             form.form_errors.append(_("Too many accounts were created from this address. Please try again later."))
             return render_template("storefront/accounts/register.html", form=form), 429
         try:
-            operations.register_customer(form.email.data, form.password.data, form.name.data, account_links())
+            operations.register_customer(form.email.data, form.password.data, form.name.data, account_links(),
+                                         phone=form.phone.data)
         except DomainError as error:
             _attach(form, error)
             return render_template("storefront/accounts/register.html", form=form), 400
@@ -177,8 +183,8 @@ def forgot_password():
 def reset_sent():
     return render_template("storefront/accounts/check_email.html", title=_("Check your email"), message=_(
         "If an account uses this address, we sent it a link to choose a new password. The link works once, "
-        "within %(hours)s hours. Nothing after a few minutes? Look in the spam folder.",
-        hours=operations.RESET_MAX_AGE_HOURS))
+        "%(within)s. Nothing after a few minutes? Look in the spam folder.",
+        within=operations.reset_link_lifetime()))
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -199,8 +205,112 @@ def sign_out_everywhere_view():
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("storefront/accounts/account.html", orders=orders_of_user(current_user.id),
-                           status_names=STATUS_NAMES)
+    return _account_page()
+
+
+def _account_page(status: int = 200, **forms):
+    """The account page; `forms` holds the one form that was sent back with its errors (status 400)."""
+    user = current_user._get_current_object()
+    forms.setdefault("profile_form", ProfileForm(formdata=None, prefix="profile", name=user.name,
+                                                 phone=user.phone or ""))
+    forms.setdefault("email_form", EmailChangeForm(formdata=None, prefix="email"))
+    forms.setdefault("password_form", PasswordChangeForm(formdata=None, prefix="password"))
+    current_hash = token_hash(user.session_token) if user.session_token else None
+    body = render_template(
+        "storefront/accounts/account.html", orders=orders_of_user(user.id), status_names=STATUS_NAMES,
+        sessions=live_sessions_of(user.id), current_session_hash=current_hash, describe_device=describe_device,
+        pending_email_change=operations.pending_email_change(user), **forms)
+    return _private(body, status)
+
+
+def _refusal_status(error: DomainError) -> int:
+    return 429 if isinstance(error, operations.TooManyAttempts) else 400
+
+
+def _joined_message(joined) -> None:
+    if joined:
+        flash(ngettext("%(num)s earlier order placed with this email and phone is now in your account.",
+                       "%(num)s earlier orders placed with this email and phone are now in your account.",
+                       len(joined)), "success")
+
+
+@bp.route("/account/profile", methods=["POST"])
+@login_required
+def update_profile():
+    form = ProfileForm(prefix="profile")
+    if form.validate_on_submit():
+        try:
+            joined = operations.update_profile(current_user._get_current_object(), form.name.data, form.phone.data)
+        except DomainError as error:
+            _attach(form, error)
+        else:
+            flash(_("Your name and phone number are saved."), "success")
+            _joined_message(joined)
+            return redirect(url_for("accounts.account"), 303)
+    return _account_page(400, profile_form=form)
+
+
+@bp.route("/account/email", methods=["POST"])
+@login_required
+def change_email():
+    form = EmailChangeForm(prefix="email")
+    if form.validate_on_submit():
+        try:
+            operations.request_email_change(current_user._get_current_object(), form.email.data,
+                                            form.password.data, account_links())
+        except DomainError as error:
+            _attach(form, error)
+            return _account_page(_refusal_status(error), email_form=form)
+        # The same answer whether another account uses the address or not: only that address's owner is told.
+        flash(_("We sent a link to %(email)s. Your address changes when you follow it, within %(hours)s hours; "
+                "until then you keep using the current one.", email=form.email.data.strip().lower(),
+                hours=operations.EMAIL_CHANGE_MAX_AGE_HOURS), "success")
+        return redirect(url_for("accounts.account"), 303)
+    return _account_page(400, email_form=form)
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email_change(token):
+    """The link sent to a new address: a button applies the change (a mail scanner that opens links
+    changes nothing)."""
+    refused = _refuse_link_guessing()
+    if refused:
+        return refused
+    try:
+        change = operations.email_change_for(token)
+    except operations.InviteInvalid as error:
+        return render_template("storefront/accounts/invite_invalid.html", message=str(error)), 410
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            user, joined = operations.confirm_email_change(token)
+        except operations.InviteInvalid as error:
+            return render_template("storefront/accounts/invite_invalid.html", message=str(error)), 410
+        flash(_("Your email address is now %(email)s.", email=user.email), "success")
+        _joined_message(joined)
+        if current_user.is_authenticated and current_user.id == user.id:
+            return redirect(url_for("accounts.account"), 303)
+        return redirect(url_for("accounts.sign_in"), 303)
+    return _private(render_template("storefront/accounts/confirm_email_change.html", form=form, change=change),
+                    400 if form.errors else 200)
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm(prefix="password")
+    if form.validate_on_submit():
+        try:
+            operations.change_own_password(current_user._get_current_object(), form.current_password.data,
+                                           form.password.data, account_links())
+        except DomainError as error:
+            _attach(form, error)
+            return _account_page(_refusal_status(error), password_form=form)
+        else:
+            flash(_("Your new password is saved. Every other device was signed out; this one stays signed in."),
+                  "success")
+            return redirect(url_for("accounts.account"), 303)
+    return _account_page(400, password_form=form)
 
 
 def _refuse_link_guessing():
@@ -231,6 +341,8 @@ def _choose_password(token, user_for_token, choose, purpose: str, welcome: str):
     if form.validate_on_submit():
         try:
             user = choose(token, form.password.data)
+        except operations.InviteInvalid as error:  # the same link, used by another request meanwhile
+            return render_template("storefront/accounts/invite_invalid.html", message=str(error)), 410
         except DomainError as error:
             form.password.errors = [*form.password.errors, str(error)]
         else:

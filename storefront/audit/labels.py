@@ -54,6 +54,10 @@ ACTIONS = {
     "user.close": _l("Account closed"),
     "user.reset_password": _l("Password reset by its owner"),
     "user.reopen": _l("Account reopened"),
+    "user.change_password": _l("Password changed by its owner"),
+    "user.change_email": _l("E-mail address changed, confirmed from the new address"),
+    "user.update_profile": _l("Name or phone changed by the account's owner"),
+    "order.join_account": _l("Guest order joined to the account with its e-mail and phone"),
     "order.confirm_transfer": _l("Bank transfer received, order paid"),
     "order.ship": _l("Order marked shipped"),
     "order.ready": _l("Order marked ready for pickup"),
@@ -177,7 +181,8 @@ AREA_KINDS = {AreaKind.PROVINCE.value: _l("Province"), AreaKind.CITY.value: _l("
               AreaKind.WARD.value: _l("Ward"), AreaKind.COMMUNE.value: _l("Commune"),
               AreaKind.SPECIAL_ZONE.value: _l("Special zone")}
 PASSWORD_VALUES = {"…": _l("(not shown)"), "reset": _l("reset: a new invitation link was sent"),
-                   "chosen": _l("chosen by the account's owner")}
+                   "chosen": _l("chosen by the account's owner"),
+                   "changed": _l("changed by the account's owner, who gave the current one")}
 
 # (object type or "*" for any, field) → {stored value: its name}
 VALUE_NAMES = {

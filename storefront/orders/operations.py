@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..areas.models import Area
+from ..audit.operations import record
 from ..catalog.models import Producer, Product
 from ..certification.queries import stars_by_product
 from ..clock import utcnow
@@ -356,3 +357,23 @@ def assort_sales_points_by_district() -> int:
              if (point, product) not in known]
     db.session.add_all(added)
     return len(added)
+
+
+def join_guest_orders(user) -> list[Order]:
+    """Give `user` the orders placed as a guest with its e-mail address and its phone number, once the
+    address is confirmed as the owner's: they appear in the account and open without asking for the phone.
+    An order of another address or another number, or already in an account, never joins."""
+    if user.email_confirmed_at is None or not user.phone or not user.active:
+        return []
+    joined = []
+    guest_orders = db.session.scalars(select(Order).where(
+        Order.user_id.is_(None), Order.email == user.email, Order.phone == user.phone).order_by(Order.id))
+    for order in guest_orders.all():
+        # Conditional, so an order two confirmations race for joins one account, once.
+        attached = db.session.execute(update(Order).where(Order.id == order.id, Order.user_id.is_(None))
+                                      .values(user_id=user.id).execution_options(synchronize_session=False))
+        if attached.rowcount == 1:
+            set_committed_value(order, "user_id", user.id)
+            record("order.join_account", order, changes={"user_id": [None, user.id]}, actor=user)
+            joined.append(order)
+    return joined

@@ -6,6 +6,7 @@ link, a guessed number) asks for the order's phone number: the same page, status
 number exists or not, so it tells a stranger nothing."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from .. import ratelimit
 from ..errors import DomainError
@@ -15,7 +16,7 @@ from ..payments.methods import METHOD_NAMES, method_for
 from . import access, workflow
 from .forms import LookupForm, OrderActionForm
 from .models import OrderStatus, PaymentMethod
-from .operations import expire_if_due
+from .operations import expire_if_due, join_guest_orders
 from .queries import order_by_number, order_for_lookup
 
 bp = LocalizedBlueprint("orders", __name__)
@@ -29,11 +30,15 @@ def personal(response):
 
 
 def _visible_order(number):
-    """The order if this browser may see it, else None (whether it exists or not)."""
+    """The order if this browser may see it, else None (whether it exists or not). A guest order placed with
+    the signed-in account's confirmed e-mail and phone joins the account here (see join_guest_orders), so
+    the link of its e-mail opens it directly."""
     order = order_by_number(number)
-    if order is None or not access.may_view(order):
+    if order is None:
         return None
-    return order
+    if not access.may_view(order) and order.user_id is None and current_user.is_authenticated:
+        join_guest_orders(current_user._get_current_object())
+    return order if access.may_view(order) else None
 
 
 def _ask_for_phone(number, status=200):
