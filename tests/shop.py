@@ -3,6 +3,7 @@ the migrations and `flask demo load` (imported by the fixtures of conftest.py an
 shop of their own)."""
 import contextvars
 import secrets
+import threading
 
 from flask import has_app_context
 from flask.testing import FlaskClient
@@ -25,6 +26,11 @@ class ShopClient(FlaskClient):
       request would).
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Threads sharing one client (the race tests) must agree on the session's token.
+        self._token_lock = threading.Lock()
+
     def open(self, *args, csrf=True, **kwargs):
         if has_app_context():
             db.session.commit()
@@ -44,7 +50,7 @@ class ShopClient(FlaskClient):
         """The signed token a form rendered for this client's session holds (made as Flask-WTF does)."""
         from itsdangerous import URLSafeTimedSerializer
 
-        with self.session_transaction() as session:
+        with self._token_lock, self.session_transaction() as session:
             raw = session.setdefault("csrf_token", secrets.token_hex(20))
         secret = self.application.config.get("WTF_CSRF_SECRET_KEY") or self.application.secret_key
         return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)

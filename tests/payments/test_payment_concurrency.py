@@ -203,7 +203,7 @@ def test_no_stripe_call_while_the_order_or_the_page_cache_is_locked(
     # The shopper cancels a card order: its Stripe page is closed.
     buy(client, {product: 1}, payment_method="card")
     cancelled = db.session.scalar(select(Order).order_by(Order.id.desc()).limit(1))
-    assert client.post(f"/orders/{cancelled.number}/cancel").status_code == 303
+    assert client.post(f"/orders/{cancelled.number}/cancel", data={"confirm": "yes"}).status_code == 303
     assert fake_stripe.sessions[cancelled.stripe_session_id]["status"] == "expired"
 
     assert sorted(set(calls)) == sorted({
