@@ -371,14 +371,11 @@ def register_customer(email: str, password: str, name: str, links, phone: str = 
     `links`: {"confirm": token → URL, "reset": token → URL, "sign_in": () → URL}, absolute addresses."""
     email = (email or "").strip().lower()
     name = (name or "").strip()
-    phone = (phone or "").strip()
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         raise FieldError("email", _("Enter an email address like name@example.com."))
     if not name or len(name) > 200:
         raise FieldError("name", _("Enter your name."))
-    national_phone = normalize_phone(phone) if phone else None
-    if phone and (len(phone) > 40 or national_phone is None):
-        raise FieldError("phone", _("Enter a Vietnamese phone number, like 0912 345 678 or +84 912 345 678."))
+    national_phone = _account_phone(phone)
     check_password_strength(password, email, name)
     user = find_user(email)
     if user is not None and user.email_confirmed_at is not None:
@@ -461,6 +458,18 @@ def reset_password(token: str, password: str) -> User:
 
 # --- the owner's settings on /account: name and phone, e-mail address, password ---
 
+def _account_phone(phone: str | None) -> str | None:
+    """An account's optional phone in the national form the orders keep (so guest orders can join), or
+    None when left empty; anything else is refused."""
+    phone = (phone or "").strip()
+    if not phone:
+        return None
+    national = normalize_phone(phone)
+    if len(phone) > 40 or national is None:
+        raise FieldError("phone", _("Enter a Vietnamese phone number, like 0912 345 678 or +84 912 345 678."))
+    return national
+
+
 def update_profile(user: User, name: str, phone: str) -> list:
     """Change the account's name and phone (a Vietnamese number, as the checkout takes, or none); returns
     the guest orders the number joined to the account (see join_guest_orders)."""
@@ -469,11 +478,7 @@ def update_profile(user: User, name: str, phone: str) -> list:
         raise FieldError("name", _("Enter your name."))
     if len(name) > 200:
         raise FieldError("name", _("The name can have at most 200 characters."))
-    phone = (phone or "").strip()
-    national = normalize_phone(phone) if phone else None
-    if phone and (len(phone) > 40 or national is None):
-        raise FieldError("phone", _("Enter a Vietnamese phone number, like 0912 345 678 or +84 912 345 678."))
-    user.name, user.phone = name, national
+    user.name, user.phone = name, _account_phone(phone)
     record("user.update_profile", user, actor=user)
     return join_guest_orders(user)
 
@@ -523,9 +528,10 @@ def _email_change_expired(change: EmailChange) -> bool:
     return (utcnow() - change.created_at).total_seconds() > EMAIL_CHANGE_MAX_AGE_HOURS * 3600
 
 
-def request_email_change(user: User, new_email: str, current_password: str, links) -> None:
+def request_email_change(user: User, new_email: str, current_password: str, links) -> str:
     """Ask to move the account to `new_email`: a one-time link goes to the new address, a notice to the
-    current one, and nothing changes until the link is followed (confirm_email_change).
+    current one, and nothing changes until the link is followed (confirm_email_change). Returns the address
+    as written to (trimmed, lower case).
 
     When another account already uses the new address, nothing is asked and the caller answers exactly as
     if it were: only that address's owner learns, by e-mail, that someone tried.
@@ -568,6 +574,7 @@ def request_email_change(user: User, new_email: str, current_password: str, link
               "not you, choose a new password now with \"Forgot your password?\" on the sign-in page: that also "
               "cancels the change.\n%(link)s",
               name=user.name or user.email, new=new_email, link=links["forgot"]()))
+    return new_email
 
 
 def email_change_for(token: str) -> EmailChange:

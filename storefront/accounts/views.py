@@ -256,14 +256,14 @@ def change_email():
     form = EmailChangeForm(prefix="email")
     if form.validate_on_submit():
         try:
-            operations.request_email_change(current_user._get_current_object(), form.email.data,
-                                            form.password.data, account_links())
+            new_email = operations.request_email_change(current_user._get_current_object(), form.email.data,
+                                                        form.password.data, account_links())
         except DomainError as error:
             _attach(form, error)
             return _account_page(_refusal_status(error), email_form=form)
         # The same answer whether another account uses the address or not: only that address's owner is told.
         flash(_("We sent a link to %(email)s. Your address changes when you follow it, within %(hours)s hours; "
-                "until then you keep using the current one.", email=form.email.data.strip().lower(),
+                "until then you keep using the current one.", email=new_email,
                 hours=operations.EMAIL_CHANGE_MAX_AGE_HOURS), "success")
         return redirect(url_for("accounts.account"), 303)
     return _account_page(400, email_form=form)

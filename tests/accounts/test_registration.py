@@ -1,6 +1,5 @@
 """Registering never tells whether an address already has an account: the visitor sees the same answer,
 and only the owner of the address learns, by e-mail in the visitor's language, what happened."""
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -9,8 +8,8 @@ from storefront.accounts.models import Role, User, UserSession
 from storefront.accounts.operations import request_password_reset
 from storefront.accounts.views import account_links
 from storefront.extensions import db
-from storefront.notifications.models import OutboxMessage
 
+from account_mail import link_in, messages_to
 from shared import PASSWORD
 
 NEW_PASSWORD = "mot-mat-khau-dai"
@@ -19,15 +18,6 @@ NEW_PASSWORD = "mot-mat-khau-dai"
 def register(client, email, name="Mai", password=NEW_PASSWORD, lang="", **options):
     return client.post(f"{lang}/register", data={"name": name, "email": email, "password": password,
                                                   "confirm": password}, **options)
-
-
-def messages_to(email) -> list[OutboxMessage]:
-    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == email)
-                              .order_by(OutboxMessage.id)).all()
-
-
-def link_in(message, path) -> str:
-    return re.search(rf"http://localhost((?:/en)?/{path}/\S+)", message.body).group(1)
 
 
 def count(model) -> int:
