@@ -14,7 +14,15 @@ from ..extensions import db, enum_column
 class Role(enum.StrEnum):
     CUSTOMER = "customer"
     PRODUCER = "producer"
+    # The OCOP office. The administrator runs the office's accounts and may do everything else; the others
+    # hold one part of the work each (storefront.accounts.access says which routes).
     ADMIN = "admin"
+    CERTIFICATE_OFFICER = "certificate_officer"
+    ORDER_DESK = "order_desk"
+    VIEWER = "viewer"
+
+
+OFFICE_ROLES = frozenset({Role.ADMIN, Role.CERTIFICATE_OFFICER, Role.ORDER_DESK, Role.VIEWER})
 
 
 class User(UserMixin, db.Model):
@@ -56,6 +64,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_office(self) -> bool:
+        """One of the OCOP office's people, whatever their role there."""
+        return self.role in OFFICE_ROLES
 
     def get_id(self) -> str:
         if not self.session_token:
