@@ -11,10 +11,11 @@ from wtforms.widgets import TextInput
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from storefront.accounts.models import Role
 from storefront.areas.models import Area, AreaKind, AreaLevel
 from storefront.catalog.models import SUBGROUPS, CraftVillage, ProducerType, ProductGroup
 from storefront.extensions import db
-from storefront.labels import FUNDING_NAMES, GROUP_NAMES, PRODUCER_TYPE_NAMES, SUBGROUP_NAMES, area_name
+from storefront.labels import FUNDING_NAMES, GROUP_NAMES, PRODUCER_TYPE_NAMES, ROLE_NAMES, SUBGROUP_NAMES, area_name
 from storefront.locator.models import Funding
 from storefront.text import sort_key
 
@@ -242,6 +243,23 @@ class InviteForm(FlaskForm):
     name = StringField(_l("Their name"), [Optional(), at_most(200)])
     producer = StringField(_l("Producer"), [required(_l("Enter the producer's web address name.")),
                                             at_most(160)])
+
+
+def office_role_choices() -> list[SelectChoice]:
+    return options((role.value, ROLE_NAMES[role]) for role in (
+        Role.ADMIN, Role.CERTIFICATE_OFFICER, Role.ORDER_DESK, Role.VIEWER))
+
+
+class OfficeInviteForm(FlaskForm):
+    email = EmailField(_l("Email"), [required(_l("Enter the email address of the person to invite.")),
+                                     at_most(254)])
+    name = StringField(_l("Their name"), [Optional(), at_most(200)])
+    role = ChoiceField(_l("Role"), [required(_l("Choose a role."))], choices=office_role_choices,
+                       default=Role.VIEWER.value)
+
+
+class OfficeRoleForm(FlaskForm):
+    role = ChoiceField(_l("Role"), [required(_l("Choose a role."))], choices=office_role_choices)
 
 
 class RejectForm(FlaskForm):

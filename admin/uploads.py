@@ -4,8 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from storefront.accounts.access import check_role
-from storefront.accounts.models import Role
+from storefront.accounts.access import refusal
 from storefront.errors import FieldError
 from storefront.extensions import db
 from storefront.media.models import MediaImage
@@ -45,26 +44,23 @@ def attach_photo_error(form, error) -> None:
     target.errors = list(target.errors) + [str(error)]  # the pipeline's refusals are in the user's language
 
 
-def refusing_too_large(role: Role):
-    def refuse_too_large(error):
-        """A request larger than MAX_CONTENT_LENGTH is refused before anything is read, stored or changed.
-
-        The body is refused before the blueprint's guard runs: refuse whoever the page is not for first."""
-        db.session.rollback()
-        try:
-            refusal = check_role(role)
-        except HTTPException as forbidden:
-            return handle_http_error(forbidden)
-        if refusal is not None:
-            return refusal
-        message = _("The file is too large: files of more than %(size)s MB are refused.",
-                    size=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
-        return render_template("admin/too_large.html", message=message), 413
-    return refuse_too_large
+def refuse_too_large(error):
+    """A request larger than MAX_CONTENT_LENGTH is refused before anything is read, stored or changed; to
+    whoever the page is not for, with the refusal of the access rules."""
+    db.session.rollback()
+    try:
+        refused = refusal()
+    except HTTPException as forbidden:
+        return handle_http_error(forbidden)
+    if refused is not None:
+        return refused
+    message = _("The file is too large: files of more than %(size)s MB are refused.",
+                size=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+    return render_template("admin/too_large.html", message=message), 413
 
 
-admin_bp.register_error_handler(RequestEntityTooLarge, refusing_too_large(Role.ADMIN))
-producer_bp.register_error_handler(RequestEntityTooLarge, refusing_too_large(Role.PRODUCER))
+admin_bp.register_error_handler(RequestEntityTooLarge, refuse_too_large)
+producer_bp.register_error_handler(RequestEntityTooLarge, refuse_too_large)
 
 
 def photo_rows(photos: list[dict] | None) -> list[dict]:

@@ -173,11 +173,13 @@ def _register_commands(app):
 
 
 def _register_request_hooks(app):
+    from .accounts import access
     from .accounts import login as accounts_login
 
     policy = content_security_policy(app)
     hsts = app.config.get("STRICT_TRANSPORT_SECURITY")
     accounts_login.init_app(app)  # who is signed in: a live server-side session, checked on every request
+    access.init_app(app)  # who may use the route: one table, checked before every other request hook
 
     @app.before_request
     def refuse_nul_bytes():

@@ -1,6 +1,7 @@
 """Translated names of the domain's fixed vocabularies, for templates."""
 from flask_babel import lazy_gettext as _l
 
+from .accounts.models import Role
 from .areas.models import AreaKind
 from .catalog.models import ProducerType, ProductGroup
 from .certification.models import CertificationLevel
@@ -88,10 +89,28 @@ def area_name(area) -> str:
     return str(AREA_KIND_PATTERNS[area.kind]) % {"name": area.name}
 
 
+ROLE_NAMES = {
+    Role.CUSTOMER: _l("Shopper"),
+    Role.PRODUCER: _l("Producer"),
+    Role.ADMIN: _l("Administrator"),
+    Role.CERTIFICATE_OFFICER: _l("Certificate officer"),
+    Role.ORDER_DESK: _l("Order desk"),
+    Role.VIEWER: _l("Viewer"),
+}
+
+ROLE_DUTIES = {
+    Role.ADMIN: _l("Office accounts, places and everything the other roles do."),
+    Role.CERTIFICATE_OFFICER: _l("Certificates, listings, producers, changes to review and catalogue files."),
+    Role.ORDER_DESK: _l("Orders, refunds and visit requests."),
+    Role.VIEWER: _l("Reports and the office's lists, without changing anything."),
+}
+
+
 def template_globals() -> dict:
     return {
         "GROUP_NAMES": GROUP_NAMES, "GROUP_DESCRIPTIONS": GROUP_DESCRIPTIONS,
         "SUBGROUP_NAMES": SUBGROUP_NAMES, "PRODUCER_TYPE_NAMES": PRODUCER_TYPE_NAMES,
         "PRODUCER_TYPE_PLURALS": PRODUCER_TYPE_PLURALS, "FUNDING_NAMES": FUNDING_NAMES,
         "CERTIFICATION_LEVEL_NAMES": CERTIFICATION_LEVEL_NAMES, "area_name": area_name,
+        "ROLE_NAMES": ROLE_NAMES, "ROLE_DUTIES": ROLE_DUTIES,
     }

@@ -185,9 +185,10 @@ def make_user(make_producer):
 
 @pytest.fixture
 def sign_in(client):
-    """Signs `user` in on the test client; returns the client."""
+    """Signs `user` in on the test client, a browser the account used before; returns the client."""
     def sign_in(user, password=PASSWORD, lang=""):
         db.session.commit()
+        client.know_device_of(user.email)
         response = client.post(f"{lang}/sign-in", data={"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return client

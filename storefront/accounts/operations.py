@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import generate_password_hash
 
 from .. import ratelimit
-from ..audit.operations import record
+from ..audit.operations import created_values, record
 from ..catalog.models import Producer
 from ..clock import utcnow
 from ..errors import DomainError, FieldError
@@ -24,7 +24,7 @@ from ..notifications.operations import queue_message
 from ..orders.operations import join_guest_orders
 from ..phone import normalize_phone
 from . import guessing
-from .models import EmailChange, Role, User, UserSession
+from .models import OFFICE_ROLES, EmailChange, Role, User, UserSession
 from .passwords import check_password_strength
 from .queries import token_hash
 
@@ -130,6 +130,11 @@ def create_user(email: str, password: str, role: Role, producer_slug: str | None
 
 # --- signed-in sessions ---
 
+def note_new_device(user: User, device: str) -> None:
+    """Audit a sign-in from a browser where this account was never signed in before."""
+    record("user.sign_in_new_device", user, changes={"device": [None, device]}, actor=user)
+
+
 def start_session(user: User, remember: bool = False, user_agent: str = "", address: str = "") -> str:
     """Open a signed-in session for `user`; returns its secret token (only its hash is stored), which
     `user.get_id()` gives flask-login from now on."""
@@ -229,6 +234,17 @@ def _reset_to_unusable_password(user: User) -> None:
 def _send_invite(user: User, link_for) -> None:
     link = link_for(invite_token(user))
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
+    if user.is_office:
+        from ..labels import ROLE_NAMES
+
+        queue_message(
+            "invite", user.email, _("Your OCOP Quảng Ngãi office account"),
+            _("Hello %(name)s,\n\nAn administrator of the OCOP office of Quảng Ngãi opened an office account "
+              "for you, as %(role)s.\n\nChoose your password with this link, within %(hours)s hours (it works "
+              "once):\n%(link)s\n\nThen set up the second factor: an authenticator app on your phone gives the "
+              "code that every office sign-in asks for.\n\nIf you did not expect this message, you can ignore it.",
+              name=user.name or user.email, role=ROLE_NAMES[user.role], hours=hours, link=link))
+        return
     producer = user.producer.name if user.producer else ""
     queue_message(
         "invite", user.email, _("Your OCOP Quảng Ngãi producer account"),
@@ -238,15 +254,20 @@ def _send_invite(user: User, link_for) -> None:
           name=user.name or user.email, producer=producer, hours=hours, link=link))
 
 
-def invite_producer_user(email: str, producer: Producer, name: str, link_for) -> User:
-    """Open a producer account and send its owner a one-time link to choose a password.
-
-    `link_for(token)` makes the link's absolute URL (the caller knows the site's address)."""
+def _invited_address(email: str) -> str:
     email = (email or "").strip().lower()
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         raise FieldError("email", _("Enter an email address like name@example.com."))
     if find_user(email) is not None:
         raise FieldError("email", _("An account with this email already exists."))
+    return email
+
+
+def invite_producer_user(email: str, producer: Producer, name: str, link_for) -> User:
+    """Open a producer account and send its owner a one-time link to choose a password.
+
+    `link_for(token)` makes the link's absolute URL (the caller knows the site's address)."""
+    email = _invited_address(email)
     if producer is None:
         raise FieldError("producer_id", _("Choose the producer the account acts for."))
     user = User(email=email, name=(name or "").strip()[:200], role=Role.PRODUCER, producer=producer)
@@ -258,8 +279,8 @@ def invite_producer_user(email: str, producer: Producer, name: str, link_for) ->
 
 def resend_invite(user: User, link_for) -> User:
     """A new link for an account whose owner lost theirs or let it expire; earlier links stop working."""
-    if user.role != Role.PRODUCER:
-        raise DomainError(_("Only producer accounts are invited."))
+    if user.role != Role.PRODUCER and not user.is_office:
+        raise DomainError(_("Only producer and office accounts are invited."))
     if not user.active:
         raise DomainError(_("This account is closed. Open it again first."))
     _reset_to_unusable_password(user)
@@ -313,6 +334,66 @@ def set_user_active(user: User, active: bool) -> User:
     if not active:
         end_all_sessions(user)
     return user
+
+
+# --- the office's own accounts, run by its administrators ---
+
+def invite_office_user(email: str, role: Role, name: str, link_for) -> User:
+    """Open an office account with `role` and send its owner a one-time link to choose a password (the
+    second factor is set up at the first sign-in)."""
+    if role not in OFFICE_ROLES:
+        raise FieldError("role", _("Choose one of the office's roles."))
+    user = User(email=_invited_address(email), name=(name or "").strip()[:200], role=role)
+    _reset_to_unusable_password(user)
+    record("user.invite", user)
+    _send_invite(user, link_for)
+    return user
+
+
+def _refuse_acting_on_oneself(user: User, acting: User) -> None:
+    if user.id == acting.id:
+        raise DomainError(_("You cannot change your own account here: ask another administrator."))
+
+
+def _refuse_removing_last_administrator(user: User) -> None:
+    """Refused when `user` is the only open administrator account. Every open administrator row is locked
+    first (in one order, so two administrators demoting each other wait for one another): of two such
+    changes at the same moment, the second sees the first and is refused."""
+    administrators = db.session.scalars(
+        select(User.id).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
+        .with_for_update()).all()
+    if administrators == [user.id]:
+        raise DomainError(_("This is the last open administrator account: make another administrator "
+                            "first, so that someone can still run the office's accounts."))
+
+
+def change_office_role(user: User, role: Role, acting: User) -> User:
+    """Give an office account another office role; it applies from the account's next request."""
+    if not user.is_office:
+        raise DomainError(_("Only office accounts have office roles."))
+    if role not in OFFICE_ROLES:
+        raise FieldError("role", _("Choose one of the office's roles."))
+    _refuse_acting_on_oneself(user, acting)
+    if user.role == role:
+        return user
+    if user.role == Role.ADMIN:
+        _refuse_removing_last_administrator(user)
+        db.session.refresh(user)  # the role as the lock found it
+    user.role = role
+    record("user.change_role", user)
+    return user
+
+
+def set_office_account_active(user: User, active: bool, acting: User) -> User:
+    """Close an office account (its sessions end at once) or open it again."""
+    if not user.is_office:
+        raise DomainError(_("Only office accounts are managed here."))
+    _refuse_acting_on_oneself(user, acting)
+    if not active and user.role == Role.ADMIN:
+        _refuse_removing_last_administrator(user)
+    if user.active == active:
+        return user
+    return set_user_active(user, active)
 
 
 def invite_max_age_hours() -> int:
@@ -383,7 +464,8 @@ def register_customer(email: str, password: str, name: str, links, phone: str = 
         if user.active and _may_mail(email):
             _send_reset(user, links, already_registered=True)
         return
-    if user is None:
+    new = user is None
+    if new:
         user = User(email=email, role=Role.CUSTOMER, email_confirmed_at=None)
         db.session.add(user)
     # An unconfirmed account belongs to nobody yet: the latest registration replaces its name and password,
@@ -392,6 +474,8 @@ def register_customer(email: str, password: str, name: str, links, phone: str = 
     user.phone = national_phone
     user.set_password(password)
     db.session.flush()
+    if new:
+        record("user.register", user, changes=created_values(user), actor=user)
     if _may_mail(email):
         _send_confirmation(user, links)
 

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .. import ratelimit
@@ -50,7 +50,7 @@ def safe_next(default: str) -> str:
 
 
 def home_for(user) -> str:
-    if user.role == Role.ADMIN:
+    if user.is_office:
         return url_for("admin.dashboard")
     if user.role == Role.PRODUCER:
         return url_for("producer.dashboard")
@@ -195,7 +195,6 @@ def sign_out():
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
-@login_required
 def sign_out_everywhere_view():
     sign_out_everywhere()
     flash(_("You are signed out on every device, this one included."), "success")
@@ -203,7 +202,6 @@ def sign_out_everywhere_view():
 
 
 @bp.route("/account")
-@login_required
 def account():
     return _account_page()
 
@@ -235,7 +233,6 @@ def _joined_message(joined) -> None:
 
 
 @bp.route("/account/profile", methods=["POST"])
-@login_required
 def update_profile():
     form = ProfileForm(prefix="profile")
     if form.validate_on_submit():
@@ -251,7 +248,6 @@ def update_profile():
 
 
 @bp.route("/account/email", methods=["POST"])
-@login_required
 def change_email():
     form = EmailChangeForm(prefix="email")
     if form.validate_on_submit():
@@ -296,7 +292,6 @@ def confirm_email_change(token):
 
 
 @bp.route("/account/password", methods=["POST"])
-@login_required
 def change_password():
     form = PasswordChangeForm(prefix="password")
     if form.validate_on_submit():

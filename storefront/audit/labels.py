@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..areas.models import AreaKind, AreaLevel
-from ..labels import (CERTIFICATION_LEVEL_NAMES, FUNDING_NAMES, GROUP_NAMES, PRODUCER_TYPE_NAMES,
+from ..labels import (CERTIFICATION_LEVEL_NAMES, FUNDING_NAMES, GROUP_NAMES, PRODUCER_TYPE_NAMES, ROLE_NAMES,
                       SUBGROUP_NAMES)
 from ..orders.models import OrderStatus
 from ..orders.workflow import STATUS_NAMES
@@ -48,7 +48,10 @@ ACTIONS = {
     "certificate.revoke": _l("Certificate revoked"),
     "certificate.attach_decision": _l("Scanned decision attached"),
     "user.create": _l("Account created"),
-    "user.invite": _l("Producer account invited"),
+    "user.register": _l("Account registered by its owner"),
+    "user.invite": _l("Account invited"),
+    "user.change_role": _l("Office role changed"),
+    "user.sign_in_new_device": _l("Signed in from a new device"),
     "user.reinvite": _l("New invitation link sent"),
     "user.accept_invite": _l("Invitation accepted, password chosen"),
     "user.close": _l("Account closed"),
@@ -150,6 +153,7 @@ FIELDS = {
     "active": _l("Account open"),
     "email_confirmed_at": _l("E-mail address confirmed"),
     "password": _l("Password"),
+    "device": _l("Device"),
     # sales points and areas
     "opening_hours_vi": _l("Opening hours (Vietnamese)"),
     "opening_hours_en": _l("Opening hours (English)"),
@@ -173,7 +177,7 @@ LISTING_EDIT_STATES = {"pending": _l("Waiting for review"), "approved": _l("Appr
                        "withdrawn": _l("Withdrawn")}
 ORDER_LINE_STATES = {"pending": _l("To send"), "shipped": STATUS_NAMES[OrderStatus.SHIPPED],
                      "ready_for_pickup": STATUS_NAMES[OrderStatus.READY_FOR_PICKUP]}
-ROLES = {"customer": _l("Shopper"), "producer": _l("Producer"), "admin": _l("OCOP office")}
+ROLES = {role.value: name for role, name in ROLE_NAMES.items()}
 AREA_LEVELS = {AreaLevel.PROVINCE.value: _l("Province"), AreaLevel.FORMER_DISTRICT.value: _l("Former district"),
                AreaLevel.COMMUNE.value: _l("Commune or ward")}
 AREA_KINDS = {AreaKind.PROVINCE.value: _l("Province"), AreaKind.CITY.value: _l("City"),

@@ -14,6 +14,7 @@ def admin_client(app, make_user):
     user = make_user(role=Role.ADMIN, email="office@ocop.vn")
     db.session.commit()
     client = app.test_client()
+    client.know_device_of(user.email)
     response = client.post("/sign-in", data={"email": user.email, "password": "mật-khẩu-đủ-dài-1"})
     assert response.status_code == 302
     client.user = user
@@ -27,6 +28,7 @@ def producer_client(app, make_user):
         user = make_user(role=Role.PRODUCER, producer=producer)
         db.session.commit()
         client = app.test_client()
+        client.know_device_of(user.email)
         response = client.post("/sign-in", data={"email": user.email, "password": "mật-khẩu-đủ-dài-1"})
         assert response.status_code == 302
         client.user = user

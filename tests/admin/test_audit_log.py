@@ -113,7 +113,8 @@ def refused_change(app, admin, make_product, make_user, sign_in):
 
 def test_the_log_reads_in_words_in_both_languages_with_local_times(admin, refused_change):
     product, edit = refused_change
-    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action != "user.sign_in_new_device")
+                                 .order_by(AuditEntry.id)).all()
     # Saving the price unchanged recorded nothing.
     assert [row.action for row in entries] == ["listing_edit.propose", "listing_edit.reject"]
     # An entry from before listing edits kept their product's name is named from the database.
