@@ -4,7 +4,6 @@ import secrets
 from datetime import timedelta
 
 from flask import after_this_request, current_app, g, request, session
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -14,7 +13,6 @@ from ..clock import utcnow
 from ..extensions import db, login_manager
 from .guessing import account_id
 from .models import User, UserSession
-from .devices import describe_device
 from .operations import KnownDevice, end_all_sessions, end_session, note_new_device, start_session
 from .queries import live_session
 
@@ -85,8 +83,7 @@ def sign_in_user(user: User, remember: bool = False) -> None:
     g.pop("csrf_token", None)
     device = known_device()
     if device is None or account_id(user.email) not in device.accounts:
-        with force_locale("en"):  # the audit log keeps one language; its pages translate its labels
-            note_new_device(user, describe_device(request.user_agent.string))
+        note_new_device(user, request.user_agent.string)
     start_session(user, remember=remember, user_agent=request.user_agent.string,
                   address=request.remote_addr or "")
     if not remember and _remember_cookie_name() in request.cookies:

@@ -130,9 +130,10 @@ def create_user(email: str, password: str, role: Role, producer_slug: str | None
 
 # --- signed-in sessions ---
 
-def note_new_device(user: User, device: str) -> None:
-    """Audit a sign-in from a browser where this account was never signed in before."""
-    record("user.sign_in_new_device", user, changes={"device": [None, device]}, actor=user)
+def note_new_device(user: User, user_agent: str) -> None:
+    """Audit a sign-in from a browser where this account was never signed in before, with what the browser
+    says it is (the log names it in its reader's language)."""
+    record("user.sign_in_new_device", user, changes={"device": [None, (user_agent or "")[:300]]}, actor=user)
 
 
 def start_session(user: User, remember: bool = False, user_agent: str = "", address: str = "") -> str:

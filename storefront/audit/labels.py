@@ -8,6 +8,7 @@ is missing here is shown as it is stored (tests/audit checks that every action t
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.devices import describe_device
 from ..areas.models import AreaKind, AreaLevel
 from ..labels import (CERTIFICATION_LEVEL_NAMES, FUNDING_NAMES, GROUP_NAMES, PRODUCER_TYPE_NAMES, ROLE_NAMES,
                       SUBGROUP_NAMES)
@@ -240,6 +241,8 @@ def actor_name(label: str) -> str:
 
 def value_name(object_type: str, field: str, value) -> str | None:
     """The name of a coded value ("rejected" → "Refused"), or None when the field has no such names."""
+    if field == "device" and isinstance(value, str):
+        return describe_device(value)  # kept as the browser said it, named in the reader's language
     names = VALUE_NAMES.get((object_type, field)) or VALUE_NAMES.get(("*", field))
     if names is None or not isinstance(value, (str, int)) or isinstance(value, bool):
         return None
