@@ -64,8 +64,12 @@ ENROLMENT_ENDPOINTS = {"accounts.second_factor_setup", "accounts.sign_out", "sta
 
 
 def _office_enrols_first():
-    if request.endpoint in ENROLMENT_ENDPOINTS or not current_user.is_authenticated \
-            or not current_user.needs_second_factor:
+    # Only a visitor who may be signed in is looked at: loading the user marks any session as not fresh,
+    # and a session with more than a form token never gets the shared page cache.
+    if request.endpoint in ENROLMENT_ENDPOINTS \
+            or ("_user_id" not in session and _remember_cookie_name() not in request.cookies):
+        return None
+    if not current_user.is_authenticated or not current_user.needs_second_factor:
         return None
     if db.session.scalar(select(func.count(SecondFactor.id)).where(SecondFactor.user_id == current_user.id)):
         return None
