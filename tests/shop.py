@@ -106,7 +106,8 @@ def second_factor_code(user_id: int) -> str:
     if factor.last_used_step >= now + 1:
         factor.last_used_step = now - 2
         db.session.flush()
-    step = max(now - 1, factor.last_used_step + 1)
+    # Not the step before now: it stops being accepted at the next step, maybe before the request arrives.
+    step = max(now, factor.last_used_step + 1)
     return pyotp.TOTP(decrypt_secret(factor.secret)).generate_otp(step)
 
 
