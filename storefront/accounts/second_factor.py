@@ -168,7 +168,6 @@ def enrol(user: User, secret: str, code: str, actor: User | None = None) -> list
         raise SecondFactorRefused(_("This code is not right. Check that the app shows the account you just "
                                     "added, and type the code it shows now."))
     factor = factor_of(user)
-    action = "user.second_factor_enrol"
     if factor is None:
         factor = SecondFactor(user_id=user.id)
         db.session.add(factor)
@@ -176,7 +175,7 @@ def enrol(user: User, secret: str, code: str, actor: User | None = None) -> list
     factor.enrolled_at = utcnow()
     factor.last_used_step = step
     codes = _new_recovery_codes(user)
-    record(action, user, changes={"second_factor": [None, "enrolled"]}, actor=actor or user)
+    record("user.second_factor_enrol", user, changes={"second_factor": [None, "enrolled"]}, actor=actor or user)
     return codes
 
 
