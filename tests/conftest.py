@@ -4,10 +4,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import delete, text
 
 from storefront import create_app
-from storefront.accounts.models import Role, User
+from storefront.accounts.models import Role, SecondFactor, User
 from storefront.areas.models import Area, AreaKind, AreaLevel
 from storefront.catalog.models import Producer, ProducerType, Product
 from storefront.certification.models import Certificate, CertificationLevel, default_valid_until
@@ -19,7 +19,7 @@ from storefront.pagecache import ContentVersion
 from storefront.search import index as search_index
 
 from shared import CHECKOUT_FIELDS, DATABASE_URL, ON_POSTGRES, PASSWORD
-from shop import ShopClient, demo_shop
+from shop import ShopClient, demo_shop, enrol_second_factor
 
 pytest_plugins = ["clock_fixture", "payments.fake_stripe"]
 
@@ -169,8 +169,9 @@ def make_sales_point(make_area):
 
 @pytest.fixture
 def make_user(make_producer):
-    """An account; role "producer" gets a producer of its own unless one is given."""
-    def make(role=Role.CUSTOMER, producer=None, email=None, password=PASSWORD, **fields):
+    """An account; role "producer" gets a producer of its own unless one is given. An account that must have
+    a second factor gets one (the app's secret is shared.TOTP_SECRET) unless second_factor=False."""
+    def make(role=Role.CUSTOMER, producer=None, email=None, password=PASSWORD, second_factor=None, **fields):
         role = Role(role)
         if role == Role.PRODUCER and producer is None:
             producer = make_producer()
@@ -179,6 +180,8 @@ def make_user(make_producer):
         user.set_password(password)
         db.session.add(user)
         db.session.flush()
+        if second_factor if second_factor is not None else user.needs_second_factor:
+            enrol_second_factor(user)
         return user
     return make
 
@@ -246,11 +249,14 @@ def demo_office(demo_app):
         user = User(email=DEMO_OFFICE_EMAIL, role=Role.ADMIN, name="Văn phòng OCOP")
         user.set_password(PASSWORD)
         db.session.add(user)
+        db.session.flush()
+        enrol_second_factor(user)
         db.session.commit()
         user_id = user.id
         db.session.remove()
     yield DEMO_OFFICE_EMAIL, PASSWORD, user_id
     with demo_app.app_context():
+        db.session.execute(delete(SecondFactor).where(SecondFactor.user_id == user_id))
         db.session.delete(db.session.get(User, user_id))
         db.session.commit()
         db.session.remove()

@@ -9,3 +9,5 @@ PASSWORD = "mật-khẩu-đủ-dài-1"
 CHECKOUT_FIELDS = {"name": "Nguyễn Thị Lan", "phone": "0912 345 678", "email": "lan@example.vn",
                    "fulfilment": "delivery", "province": "Quảng Ngãi", "commune": "Phường Cẩm Thành",
                    "street": "12 Lê Lợi", "payment_method": "cod", "note": ""}
+# The authenticator app's secret of every office account the fixtures make (tests.shop.enrol_second_factor).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

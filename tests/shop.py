@@ -12,7 +12,7 @@ from storefront import create_app
 from storefront.config import TestConfig
 from storefront.extensions import db
 
-from shared import DATABASE_URL, ON_POSTGRES
+from shared import DATABASE_URL, ON_POSTGRES, TOTP_SECRET
 
 
 class ShopClient(FlaskClient):
@@ -24,7 +24,12 @@ class ShopClient(FlaskClient):
     - CSRF protection is on. A form posted with `data=` carries the token that the page's own form would,
       a body built by the test carries it in a header (`csrf=False` posts without one, as a forged
       request would).
+    - A sign-in that asks for the second factor is answered with a fresh code from the account's app, as its
+      owner would, and the answer's response is returned (set `answers_second_factor = False` to see the
+      code page, as the second factor's own tests do).
     """
+
+    answers_second_factor = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,6 +49,11 @@ class ShopClient(FlaskClient):
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             db.session.expire_all()
+        location = response.headers.get("Location", "") if response.status_code in (302, 303) else ""
+        if self.answers_second_factor and location.split("?")[0].endswith("/sign-in/code"):
+            code = contextvars.Context().run(self._second_factor_code)
+            if code:
+                return self.open(location, method="POST", data={"code": code})
         return response
 
     def know_device_of(self, *emails) -> None:
@@ -57,6 +67,20 @@ class ShopClient(FlaskClient):
         serializer = URLSafeSerializer(self.application.secret_key, salt=DEVICE_SALT)
         self.set_cookie(DEVICE_COOKIE, serializer.dumps({"d": "test-device", "u": [account_id(e) for e in emails]}))
 
+    def _second_factor_code(self) -> str | None:
+        """A code the pending account's app shows now, that the shop has not accepted yet."""
+        from storefront.accounts.login import PENDING_KEY, PENDING_SALT
+        from storefront.accounts.operations import _serializer
+
+        with self.session_transaction() as session:
+            raw = session.get(PENDING_KEY)
+        with self.application.app_context():
+            user_id = _serializer(PENDING_SALT).loads(raw)["user"] if raw else None
+            code = second_factor_code(user_id) if user_id else None
+            db.session.commit()
+            db.session.remove()
+        return code
+
     def csrf_token(self) -> str:
         """The signed token a form rendered for this client's session holds (made as Flask-WTF does)."""
         from itsdangerous import URLSafeTimedSerializer
@@ -65,6 +89,52 @@ class ShopClient(FlaskClient):
             raw = session.setdefault("csrf_token", secrets.token_hex(20))
         secret = self.application.config.get("WTF_CSRF_SECRET_KEY") or self.application.secret_key
         return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+
+
+def enrol_second_factor(user, secret: str = TOTP_SECRET):
+    """Give `user` an authenticator app whose secret is `secret` (staged in the current session)."""
+    from storefront.accounts.models import SecondFactor
+    from storefront.accounts.second_factor import encrypt_secret
+
+    db.session.add(SecondFactor(user_id=user.id, secret=encrypt_secret(secret)))
+    db.session.flush()
+
+
+def second_factor_code(user_id: int) -> str:
+    """The code the account's app shows for the earliest time step the shop still accepts.
+
+    Tests sign one account in many times a minute, more often than the 30-second steps allow (each code
+    works once): when every step that is accepted now was used, the account's record of the last one is
+    set back, as if the last sign-in had been a minute ago. Only this helper does that."""
+    import pyotp
+    from sqlalchemy import select
+
+    from storefront.accounts.models import SecondFactor
+    from storefront.accounts.second_factor import current_step, decrypt_secret
+
+    factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user_id))
+    now = current_step()
+    if factor.last_used_step >= now + 1:
+        factor.last_used_step = now - 2
+        db.session.flush()
+    # Not the step before now: it stops being accepted at the next step, maybe before the request arrives.
+    step = max(now, factor.last_used_step + 1)
+    return pyotp.TOTP(decrypt_secret(factor.secret)).generate_otp(step)
+
+
+def type_second_factor_code(page, app, email: str) -> None:
+    """In a browser test on the code page: type and send the code the account's app shows now."""
+    from sqlalchemy import select
+
+    from storefront.accounts.models import User
+
+    with app.app_context():
+        code = second_factor_code(db.session.scalar(select(User.id).where(User.email == email)))
+        db.session.commit()
+        db.session.remove()
+    page.fill("#code", code)
+    page.locator("main form.stacked-form button[type=submit]").click()
+    page.wait_for_load_state()
 
 
 def demo_shop(folder, name: str, **settings):

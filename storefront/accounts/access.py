@@ -84,6 +84,13 @@ ACCESS: dict[str, dict] = {
     "accounts.change_email": rule(SIGNED_IN),
     "accounts.change_password": rule(SIGNED_IN),
     "accounts.sign_out_everywhere_view": rule(SIGNED_IN),
+    # The second factor: the code page and the set-up page serve an account between its password and its
+    # sign-in (the views check the signed step it holds); the rest is the signed-in owner's.
+    "accounts.sign_in_code": rule(ANYONE),
+    "accounts.second_factor_setup": rule(ANYONE),
+    "accounts.second_factor_page": rule(SIGNED_IN),
+    "accounts.new_recovery_codes": rule(change=SIGNED_IN),
+    "accounts.turn_off_second_factor": rule(change=SIGNED_IN),
     # The producers' workspace: each producer account, for its own producer (the views filter by it).
     "producer.dashboard": rule(PRODUCER),
     "producer.product": rule(PRODUCER),
@@ -159,6 +166,8 @@ ACCESS: dict[str, dict] = {
     "admin.change_office_role": rule(change=ADMINISTRATOR),
     "admin.close_office_account": rule(change=ADMINISTRATOR),
     "admin.reopen_office_account": rule(change=ADMINISTRATOR),
+    "admin.second_factors": rule(ADMINISTRATOR),
+    "admin.reset_second_factor": rule(change=ADMINISTRATOR),
     "admin.reinvite_office_account": rule(change=ADMINISTRATOR),
 }
 

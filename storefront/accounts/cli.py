@@ -7,7 +7,8 @@ from ..audit.operations import created_values, from_command_line, record
 from ..errors import DomainError
 from ..extensions import db
 from .models import Role
-from .operations import create_user
+from . import second_factor
+from .operations import create_user, find_user
 
 
 @click.group("user", cls=AppGroup, help="Manage accounts.")
@@ -36,3 +37,21 @@ def create_user_command(email, role, producer_slug, name):
         db.session.rollback()
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role} account {user.email}.")
+
+
+@user_cli.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor_command(email):
+    """Remove an account's second factor and recovery codes (a lost phone) and end its sessions: it sets a
+    new one up at its next sign-in. For the first administrator; others ask an administrator at
+    /admin/second-factors."""
+    user = find_user(email)
+    try:
+        if user is None:
+            raise DomainError(f"No account has the address {email!r}.")
+        second_factor.reset(user, actor=None)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    click.echo(f"The second factor of {user.email} is reset; it sets up a new one at its next sign-in.")

@@ -97,3 +97,22 @@ class PasswordChangeForm(AccountForm):
                                                              _too_long(MAX_PASSWORD_LENGTH)])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))])
+
+
+class CodeForm(AccountForm):
+    """A code from the authenticator app, or a recovery code (whether it is right: second_factor.py)."""
+    code = StringField(_l("Code"), filters=[_stripped],
+                       validators=[DataRequired(_l("Enter the code.")), _too_long(40)])
+
+
+class EnrolForm(AccountForm):
+    code = StringField(_l("The 6-digit code the app shows"), filters=[_stripped],
+                       validators=[DataRequired(_l("Enter the code.")), _too_long(40)])
+    # Asked when a second factor is already set up: replacing it is worth the password.
+    current_password = PasswordField(_l("Your current password"), validators=[Optional(),
+                                                                              _too_long(MAX_PASSWORD_LENGTH)])
+
+
+class ConfirmPasswordForm(AccountForm):
+    current_password = PasswordField(_l("Your current password"), validators=[
+        DataRequired(_l("Enter your current password.")), _too_long(MAX_PASSWORD_LENGTH)])

@@ -1,19 +1,21 @@
 """Signing in and out on the web, wired to flask-login: every request's account comes from a live
 server-side session (UserSession), whose token is what the session cookie and the remember cookie hold."""
+import hmac
 import secrets
 from datetime import timedelta
 
-from flask import after_this_request, current_app, g, request, session
+from flask import after_this_request, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from ..clock import utcnow
 from ..extensions import db, login_manager
 from .guessing import account_id
-from .models import User, UserSession
-from .operations import KnownDevice, end_all_sessions, end_session, note_new_device, start_session
+from .models import SecondFactor, User, UserSession
+from .operations import (KnownDevice, _password_fingerprint, _serializer, end_all_sessions, end_session,
+                         note_new_device, start_session)
 from .queries import live_session
 
 
@@ -31,6 +33,7 @@ def init_app(app) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
     app.before_request(_load_user_before_the_view)
+    app.before_request(_office_enrols_first)
 
 
 def load_user(token: str) -> User | None:
@@ -53,6 +56,25 @@ def _load_user_before_the_view():
     if "_user_id" in session or _remember_cookie_name() in request.cookies:
         if current_user.is_authenticated and g.get("user_session") is not None:
             _note_seen(g.user_session)
+
+
+# What an account that must have a second factor may open while it has none (a session from before the
+# factor was required): the enrolment page, signing out, and the error pages' files.
+ENROLMENT_ENDPOINTS = {"accounts.second_factor_setup", "accounts.sign_out", "static"}
+
+
+def _office_enrols_first():
+    # Only a visitor who may be signed in is looked at: loading the user marks any session as not fresh,
+    # and a session with more than a form token never gets the shared page cache.
+    if request.endpoint in ENROLMENT_ENDPOINTS \
+            or ("_user_id" not in session and _remember_cookie_name() not in request.cookies):
+        return None
+    if not current_user.is_authenticated or not current_user.needs_second_factor:
+        return None
+    if db.session.scalar(select(func.count(SecondFactor.id)).where(SecondFactor.user_id == current_user.id)):
+        return None
+    flash(_l("Set up your second factor before anything else."), "error")
+    return redirect(url_for("accounts.second_factor_setup"))
 
 
 def _note_seen(record: UserSession) -> None:
@@ -129,19 +151,110 @@ def known_device() -> KnownDevice | None:
     if not isinstance(data, dict) or not isinstance(data.get("d"), str) or not isinstance(data.get("u"), list):
         return None
     accounts = [account for account in data["u"] if isinstance(account, str)]
-    return KnownDevice(data["d"][:40], tuple(accounts[-ACCOUNTS_PER_DEVICE:]))
+    passed = [account for account in data.get("f", []) if isinstance(account, str)] \
+        if isinstance(data.get("f"), list) else []
+    return KnownDevice(data["d"][:40], tuple(accounts[-ACCOUNTS_PER_DEVICE:]), tuple(passed[-ACCOUNTS_PER_DEVICE:]))
 
 
-def remember_device(user: User) -> None:
+def remember_device(user: User, passed_second_factor: bool = False) -> None:
     """Add `user` to this browser's device cookie (made now if it has none): its next sign-ins here keep a
-    guessing budget of their own."""
+    guessing budget of their own; with passed_second_factor, its next code attempts here too."""
     device = known_device() or KnownDevice(secrets.token_urlsafe(16), ())
     account = account_id(user.email)
     accounts = [known for known in device.accounts if known != account] + [account]
-    value = _device_serializer().dumps({"d": device.id, "u": accounts[-ACCOUNTS_PER_DEVICE:]})
+    passed = [known for known in device.second_factor_accounts if known != account]
+    if passed_second_factor or account in device.second_factor_accounts:
+        passed.append(account)
+    value = _device_serializer().dumps({"d": device.id, "u": accounts[-ACCOUNTS_PER_DEVICE:],
+                                        "f": passed[-ACCOUNTS_PER_DEVICE:]})
 
     @after_this_request
     def set_device_cookie(response):
         response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_COOKIE_DAYS * 24 * 3600, httponly=True,
                             samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
         return response
+
+
+# --- between the password and the second factor: a signed, short-lived marker in the session ---
+
+PENDING_KEY = "second_factor_pending"
+PENDING_SALT = "second-factor-pending"
+PENDING_MAX_AGE_SECONDS = 600
+ENROLMENT_KEY = "second_factor_enrolment"
+ENROLMENT_SALT = "second-factor-enrolment"
+ENROLMENT_MAX_AGE_SECONDS = 1800
+
+
+def start_pending_sign_in(user: User, remember: bool, next_path: str) -> None:
+    """The password was right and a second factor is still due: nobody is signed in yet, the session only
+    remembers for PENDING_MAX_AGE_SECONDS who passed the password (and which password: a change voids it)."""
+    previous = session.get("_user_id")
+    if previous:
+        end_session(previous)
+        logout_user()
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+    session.pop(ENROLMENT_KEY, None)
+    session[PENDING_KEY] = _serializer(PENDING_SALT).dumps(
+        {"user": user.id, "account": account_id(user.email), "password": _password_fingerprint(user),
+         "remember": bool(remember), "next": next_path})
+
+
+def pending_marker() -> dict | None:
+    """The marker's contents when it is there, signed by the shop and younger than its time; else None.
+    Reads no database: the code page counts an attempt before its first query."""
+    raw = session.get(PENDING_KEY)
+    if not isinstance(raw, str) or len(raw) > 2000:
+        return None
+    try:
+        data = _serializer(PENDING_SALT).loads(raw, max_age=PENDING_MAX_AGE_SECONDS)
+    except BadSignature:  # SignatureExpired included
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        return None
+    return data
+
+
+def pending_user(marker: dict | None) -> User | None:
+    """The account the marker is for, while it is open and its password is the one that was typed."""
+    if marker is None:
+        return None
+    user = db.session.get(User, marker["user"])
+    if user is None or not user.active \
+            or not isinstance(marker.get("password"), str) \
+            or not hmac.compare_digest(marker["password"], _password_fingerprint(user)):
+        return None
+    return user
+
+
+def code_attempt_device(marker: dict) -> str | None:
+    """This browser's device id when the marker's account passed its second factor on it before."""
+    device = known_device()
+    if device is not None and marker.get("account") in device.second_factor_accounts:
+        return device.id
+    return None
+
+
+def end_pending_sign_in() -> None:
+    session.pop(PENDING_KEY, None)
+    session.pop(ENROLMENT_KEY, None)
+
+
+def enrolment_secret(user: User, make_new) -> str:
+    """The secret being set up for `user` on this browser, kept signed in the session (never in the
+    database) until a first right code confirms it; made with `make_new()` when there is none."""
+    raw = session.get(ENROLMENT_KEY)
+    if isinstance(raw, str) and len(raw) < 1000:
+        try:
+            data = _serializer(ENROLMENT_SALT).loads(raw, max_age=ENROLMENT_MAX_AGE_SECONDS)
+        except BadSignature:
+            data = None
+        if isinstance(data, dict) and data.get("user") == user.id and isinstance(data.get("secret"), str):
+            return data["secret"]
+    secret = make_new()
+    session[ENROLMENT_KEY] = _serializer(ENROLMENT_SALT).dumps({"user": user.id, "secret": secret})
+    return secret
+
+
+def forget_enrolment_secret() -> None:
+    session.pop(ENROLMENT_KEY, None)

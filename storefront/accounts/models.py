@@ -70,6 +70,12 @@ class User(UserMixin, db.Model):
         """One of the OCOP office's people, whatever their role there."""
         return self.role in OFFICE_ROLES
 
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whether the account may not be signed in without a second factor (see second_factor.py): the
+        office's accounts reach every order and certificate; for others it is their own choice."""
+        return self.is_office
+
     def get_id(self) -> str:
         if not self.session_token:
             raise RuntimeError("Sign accounts in with storefront.accounts.login.sign_in_user, which starts a session.")
@@ -137,3 +143,32 @@ class EmailChange(db.Model):
     confirmed_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class SecondFactor(db.Model):
+    """An account's authenticator app (TOTP, RFC 6238): its shared secret, encrypted with a key derived from
+    the shop's SECRET_KEY (so a copy of the database cannot make codes), and the last time step a code was
+    accepted for, so that no code is accepted twice."""
+
+    __tablename__ = "second_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
+    secret: Mapped[str] = mapped_column(String(300))
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_step: Mapped[int] = mapped_column(default=0)
+
+    user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """One of the single-use codes that stand in for the authenticator app when it is lost; only a keyed
+    hash of each is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

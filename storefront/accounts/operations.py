@@ -67,6 +67,9 @@ class KnownDevice(NamedTuple):
     (as guessing.account_id of their addresses)."""
     id: str
     accounts: tuple[str, ...]
+    # Of those, the accounts that also passed their second factor on it: their code attempts here keep a
+    # budget of their own (second_factor.throttle_key).
+    second_factor_accounts: tuple[str, ...] = ()
 
 
 class SignInRefused(DomainError):

@@ -14,11 +14,13 @@ from ..errors import DomainError
 from ..i18n import LocalizedBlueprint
 from ..orders.queries import orders_of_user
 from ..orders.workflow import STATUS_NAMES
-from . import operations
+from . import operations, second_factor
 from .devices import describe_device
-from .forms import (ChoosePasswordForm, EmailChangeForm, ForgotPasswordForm, PasswordChangeForm, ProfileForm,
-                    RegisterForm, SignInForm)
-from .login import known_device, remember_device, sign_in_user, sign_out_everywhere, sign_out_user
+from .forms import (ChoosePasswordForm, CodeForm, ConfirmPasswordForm, EmailChangeForm, EnrolForm,
+                    ForgotPasswordForm, PasswordChangeForm, ProfileForm, RegisterForm, SignInForm)
+from .login import (code_attempt_device, end_pending_sign_in, enrolment_secret, forget_enrolment_secret, known_device,
+                    pending_marker, pending_user, remember_device, sign_in_user, sign_out_everywhere,
+                    sign_out_user, start_pending_sign_in)
 from .models import Role
 from .queries import live_sessions_of, token_hash
 
@@ -108,10 +110,181 @@ def sign_in():
             operations.resend_confirmation(user, account_links())
             flash(_("Confirm your email address first: follow the link in the message we sent you."), "error")
             return redirect(url_for("accounts.registered"))
-        sign_in_user(user, remember=form.remember.data)
-        return redirect(safe_next(home_for(user)))
+        return after_password(user, form.remember.data, safe_next(home_for(user)))
     status = 400 if form.errors else 200
     return render_template("storefront/accounts/sign_in.html", form=form), status
+
+
+def after_password(user, remember: bool = False, target: str | None = None):
+    """The password (or a one-time link) proved who this is: sign in, or first ask for the second factor,
+    or first set one up when the account must have one (see second_factor.py)."""
+    target = target or home_for(user)
+    if second_factor.has_second_factor(user):
+        start_pending_sign_in(user, remember, target)
+        return redirect(url_for("accounts.sign_in_code"))
+    if user.needs_second_factor:
+        start_pending_sign_in(user, remember, target)
+        return redirect(url_for("accounts.second_factor_setup"))
+    sign_in_user(user, remember=remember)
+    return redirect(target)
+
+
+def _pending_target(marker) -> str:
+    target = marker.get("next")
+    return target if is_local_path(target) else url_for("accounts.account")
+
+
+def _pending_expired():
+    """The code page without a password step behind it: expired, forged, or the password changed since."""
+    end_pending_sign_in()
+    return render_template("storefront/accounts/invite_invalid.html", title=_("Sign in again"), message=_(
+        "This step of signing in has expired or cannot be used. Sign in again with your email and password.")), 410
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+def sign_in_code():
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    marker = pending_marker()
+    if marker is None:
+        return _pending_expired()
+    form = CodeForm()
+    recovery = request.values.get("recovery") == "1"
+    if form.validate_on_submit():
+        device_id = code_attempt_device(marker)
+        try:  # counted before any query of this request's own (see guessing.py)
+            second_factor.take_code_attempt(marker["user"], device_id)
+        except second_factor.CodeThrottled as refused:
+            minutes = max(1, math.ceil(refused.wait_seconds / 60))
+            form.code.errors = [*form.code.errors, ngettext(
+                "Too many wrong codes. Please wait %(num)s minute and try again.",
+                "Too many wrong codes. Please wait %(num)s minutes and try again.", minutes)]
+            response = _private(render_template("storefront/accounts/sign_in_code.html", form=form,
+                                                recovery=recovery), 429)
+            response.headers["Retry-After"] = str(refused.wait_seconds)
+            return response
+        user = pending_user(marker)
+        if user is None:
+            return _pending_expired()
+        try:
+            kind = second_factor.verify(user, form.code.data, device_id)
+        except DomainError as error:
+            _attach(form, error)
+            return _private(render_template("storefront/accounts/sign_in_code.html", form=form,
+                                            recovery=recovery), 401)
+        end_pending_sign_in()
+        sign_in_user(user, remember=bool(marker.get("remember")))
+        remember_device(user, passed_second_factor=True)
+        if kind == "recovery":
+            left = second_factor.recovery_codes_left(user)
+            flash(ngettext("You signed in with a recovery code: %(num)s is left. If your phone is lost, set up "
+                           "the second factor again on a new one.",
+                           "You signed in with a recovery code: %(num)s are left. If your phone is lost, set up "
+                           "the second factor again on a new one.", left), "success")
+        return redirect(_pending_target(marker))
+    if request.method == "GET" and pending_user(marker) is None:
+        return _pending_expired()
+    return _private(render_template("storefront/accounts/sign_in_code.html", form=form, recovery=recovery),
+                    400 if form.errors else 200)
+
+
+def _enrolling_user():
+    """Who sets a second factor up here: the signed-in owner, or an office account between its password
+    and its first sign-in (it must set one up to be signed in at all)."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object(), None
+    marker = pending_marker()
+    user = pending_user(marker)
+    if user is None or second_factor.has_second_factor(user):
+        return None, None
+    return user, marker
+
+
+@bp.route("/account/second-factor")
+def second_factor_page():
+    user = current_user._get_current_object()
+    factor = second_factor.factor_of(user)
+    return _private(render_template(
+        "storefront/accounts/second_factor.html", factor=factor,
+        codes_left=second_factor.recovery_codes_left(user) if factor else 0,
+        password_form=ConfirmPasswordForm(formdata=None)), 200)
+
+
+@bp.route("/account/second-factor/setup", methods=["GET", "POST"])
+def second_factor_setup():
+    """Set up (or move to a new phone) the authenticator app: scan the QR code or type the secret, then
+    prove it with a first code. The recovery codes are shown once, on the answer."""
+    user, marker = _enrolling_user()
+    if user is None:
+        if pending_marker() is not None or request.method == "POST":
+            return _pending_expired()
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    replacing = marker is None and second_factor.has_second_factor(user)
+    secret = enrolment_secret(user, second_factor.new_secret)
+    form = EnrolForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if replacing:
+                operations.check_current_password(user, form.current_password.data or "")
+            codes = second_factor.enrol(user, secret, form.code.data)
+        except DomainError as error:
+            _attach(form, error)
+            status = _refusal_status(error)
+        else:
+            forget_enrolment_secret()
+            if marker is not None:
+                end_pending_sign_in()
+                sign_in_user(user, remember=bool(marker.get("remember")))
+            remember_device(user, passed_second_factor=True)
+            if replacing:  # the old phone's codes no longer work; sessions elsewhere may be the finder's
+                operations.end_all_sessions(user, except_current=True)
+            return _private(render_template("storefront/accounts/recovery_codes.html", codes=codes,
+                                            next_url=_pending_target(marker) if marker else
+                                            url_for("accounts.second_factor_page"), enrolled=True), 200)
+    elif form.errors:
+        status = 400
+    uri = second_factor.provisioning_uri(user, secret)
+    return _private(render_template("storefront/accounts/second_factor_setup.html", form=form, replacing=replacing,
+                                    qr=second_factor.qr_svg(uri), secret=second_factor.grouped(secret),
+                                    required=user.needs_second_factor, pending=marker is not None), status)
+
+
+def _with_password(action):
+    """Run `action(user)` once the current password is confirmed; the second factor page with the refusal
+    otherwise."""
+    user = current_user._get_current_object()
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.check_current_password(user, form.current_password.data)
+            return action(user)
+        except DomainError as error:
+            _attach(form, error)
+            status = 403 if isinstance(error, second_factor.TurnOffRefused) else _refusal_status(error)
+    else:
+        status = 400
+    factor = second_factor.factor_of(user)
+    return _private(render_template("storefront/accounts/second_factor.html", factor=factor,
+                                    codes_left=second_factor.recovery_codes_left(user) if factor else 0,
+                                    password_form=form), status)
+
+
+@bp.route("/account/second-factor/recovery-codes", methods=["POST"])
+def new_recovery_codes():
+    def regenerate(user):
+        codes = second_factor.regenerate_recovery_codes(user)
+        return _private(render_template("storefront/accounts/recovery_codes.html", codes=codes, enrolled=False,
+                                        next_url=url_for("accounts.second_factor_page")), 200)
+    return _with_password(regenerate)
+
+
+@bp.route("/account/second-factor/turn-off", methods=["POST"])
+def turn_off_second_factor():
+    def turn_off(user):
+        second_factor.turn_off(user)
+        flash(_("The second factor is off. Signing in asks only for your password."), "success")
+        return redirect(url_for("accounts.second_factor_page"), 303)
+    return _with_password(turn_off)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -189,6 +362,7 @@ def reset_sent():
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
+    end_pending_sign_in()
     sign_out_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("site.home"))
@@ -341,10 +515,9 @@ def _choose_password(token, user_for_token, choose, purpose: str, welcome: str):
         except DomainError as error:
             form.password.errors = [*form.password.errors, str(error)]
         else:
-            sign_in_user(user)
             remember_device(user)
             flash(welcome, "success")
-            return redirect(home_for(user))
+            return after_password(user)
     return _private(render_template("storefront/accounts/choose_password.html", form=form, user=user,
                                     purpose=purpose), 400 if form.errors else 200)
 

@@ -2,6 +2,8 @@
 report and the import pages pass axe, in Vietnamese and English, on a desktop and a phone."""
 import pytest
 
+from shop import type_second_factor_code
+
 pytestmark = pytest.mark.e2e
 
 VARIANTS = [("vi", "desktop"), ("en", "desktop"), ("vi", "phone"), ("en", "phone")]
@@ -17,7 +19,7 @@ PAINTED = """(id) => {
 
 
 @pytest.fixture(scope="module")
-def office_state(browser, live_server, demo_office, tmp_path_factory):
+def office_state(browser, live_server, demo_app, demo_office, tmp_path_factory):
     """The signed-in browser state of the OCOP office, made once (sign-ins are rate limited)."""
     email, password, _id = demo_office
     context = browser.new_context(base_url=live_server)
@@ -27,6 +29,7 @@ def office_state(browser, live_server, demo_office, tmp_path_factory):
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+    type_second_factor_code(page, demo_app, email)
     assert "/sign-in" not in page.url, "the office could not sign in"
     path = tmp_path_factory.mktemp("office") / "state.json"
     context.storage_state(path=str(path))

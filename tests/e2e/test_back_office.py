@@ -9,12 +9,14 @@ import re
 import pytest
 from sqlalchemy import delete, select
 
-from storefront.accounts.models import Role, User
+from storefront.accounts.models import Role, SecondFactor, User
 from storefront.audit.models import AuditEntry
 from storefront.catalog.models import REVIEWED_TEXT_FIELDS, ListingEdit, Product
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 from storefront.ratelimit import RateLimitCounter
+
+from shop import enrol_second_factor, type_second_factor_code
 
 pytestmark = pytest.mark.e2e
 
@@ -35,10 +37,13 @@ def accounts(demo_app):
             user = User(email=email, role=role, producer=producer, name="E2E")
             user.set_password(PASSWORD)
             db.session.add(user)
+            db.session.flush()
+            if user.needs_second_factor:
+                enrol_second_factor(user)
         db.session.commit()
         ids = {"product": product.id, "slug": product.slug, "producer": product.producer_id,
                "name": product.name_vi, "price": product.price}
-    yield ids
+    yield {**ids, "app": demo_app}
     with demo_app.app_context():
         product = db.session.get(Product, ids["product"])
         for name, value in saved.items():
@@ -49,16 +54,21 @@ def accounts(demo_app):
         # The sign-ins of these tests count against the server's address (127.0.0.1) too: give them back.
         db.session.execute(delete(RateLimitCounter).where(
             RateLimitCounter.key.in_([ADMIN_EMAIL, PRODUCER_EMAIL]) | (RateLimitCounter.scope == "sign-in-address")))
+        db.session.execute(delete(SecondFactor).where(SecondFactor.user_id.in_(
+            select(User.id).where(User.email.in_([ADMIN_EMAIL, PRODUCER_EMAIL])))))
         db.session.execute(delete(User).where(User.email.in_([ADMIN_EMAIL, PRODUCER_EMAIL])))
         db.session.commit()
 
 
-def sign_in(page, email, lang=""):
+def sign_in(page, email, lang="", app=None):
+    """Sign in; an office account answers the second factor with its app's code (`app`: the demo app)."""
     page.goto(f"{lang}/sign-in")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("form.stacked-form button[type=submit]")
     page.wait_for_load_state()
+    if page.url.split("?")[0].endswith("/sign-in/code"):
+        type_second_factor_code(page, app, email)
 
 
 def test_a_producer_updates_price_and_text_on_a_phone_and_the_office_approves(open_page, check_page, accounts,
@@ -94,7 +104,7 @@ def test_a_producer_updates_price_and_text_on_a_phone_and_the_office_approves(op
     assert f"{new_price:,}".replace(",", ".") in body and "Tóm tắt mới từ điện thoại." not in body
 
     office = open_page("desktop")
-    sign_in(office, ADMIN_EMAIL)
+    sign_in(office, ADMIN_EMAIL, app=accounts["app"])
     office.goto("/admin/moderation")
     office.get_by_role("link", name=accounts["name"]).click()
     assert "Tóm tắt mới từ điện thoại." in office.inner_text(".diff-new")
@@ -121,7 +131,7 @@ PRODUCER_PAGES = ["/producer/", "/producer/products/{product}", "/producer/profi
 def test_back_office_pages_are_accessible_and_clean(open_page, check_page, accounts, device, lang):
     for email, paths in ((ADMIN_EMAIL, ADMIN_PAGES), (PRODUCER_EMAIL, PRODUCER_PAGES)):
         page = open_page(device)
-        sign_in(page, email, lang)
+        sign_in(page, email, lang, app=accounts["app"])
         for path in paths:
             url = lang + path.format(**accounts)
             response = page.goto(url)
@@ -134,7 +144,7 @@ def test_back_office_pages_are_accessible_and_clean(open_page, check_page, accou
 
 def test_a_refused_form_is_accessible_too(open_page, check_page, accounts):
     page = open_page("desktop")
-    sign_in(page, ADMIN_EMAIL)
+    sign_in(page, ADMIN_EMAIL, app=accounts["app"])
     page.goto("/admin/sales-points/new")
     page.fill("#name_vi", "Điểm thử")
     page.fill("#address", "1 Lê Lợi")
@@ -149,7 +159,7 @@ def test_a_refused_form_is_accessible_too(open_page, check_page, accounts):
 
 def test_the_office_places_a_sales_point_by_tapping_the_map(open_page, check_page, accounts):
     page = open_page("desktop")
-    sign_in(page, ADMIN_EMAIL)
+    sign_in(page, ADMIN_EMAIL, app=accounts["app"])
     page.goto("/admin/sales-points/new")
     picker = page.locator("#coordinate-picker")
     picker.locator(".leaflet-marker-icon").wait_for()

@@ -7,12 +7,14 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
-from storefront.accounts.models import Role, User
+from storefront.accounts.models import Role, SecondFactor, User
 from storefront.audit.models import AuditEntry
 from storefront.certification.models import Certificate
 from storefront.certification.queries import expiry_dashboard
 from storefront.clock import today
 from storefront.extensions import db
+
+from shop import enrol_second_factor, type_second_factor_code
 
 pytestmark = pytest.mark.e2e
 
@@ -31,6 +33,8 @@ def office(in_demo):
         for user in users:
             user.set_password(PASSWORD)
             db.session.add(user)
+        db.session.flush()
+        enrol_second_factor(users[0])
         db.session.commit()
         return {"id": certificate.id, "number": certificate.number, "product_id": certificate.product_id,
                 "product": certificate.product.name_vi, "stars": certificate.stars,
@@ -45,22 +49,28 @@ def office(in_demo):
         db.session.execute(delete(AuditEntry).where(AuditEntry.object_type == "certificate",
                                                     AuditEntry.object_id.in_(renewals)))
         db.session.execute(delete(Certificate).where(Certificate.replaces_id == created["id"]))
+        db.session.execute(delete(SecondFactor).where(SecondFactor.user_id.in_(
+            select(User.id).where(User.email == "e2e.admin@ocop.example"))))
         db.session.execute(delete(User).where(User.email.in_(["e2e.admin@ocop.example",
                                                               "e2e.producer@ocop.example"])))
         db.session.commit()
     in_demo(teardown)
 
 
-def sign_in(page, email):
+def sign_in(page, email, app=None):
+    """Sign in; the administrator answers the second factor with its app's code (`app`: the demo app)."""
     page.goto("/en/sign-in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    if page.url.split("?")[0].endswith("/sign-in/code"):
+        type_second_factor_code(page, app, email)
 
 
-def test_an_administrator_renews_a_certificate_about_to_end(open_page, check_page, office):
+def test_an_administrator_renews_a_certificate_about_to_end(open_page, check_page, office, demo_app):
     page = open_page()
-    sign_in(page, "e2e.admin@ocop.example")
+    sign_in(page, "e2e.admin@ocop.example", demo_app)
     expect(page).to_have_url(re.compile(r"/en/admin/$"))
     expect(page.get_by_role("heading", name="Certificates to follow up")).to_be_visible()
     check_page(page)

@@ -8,7 +8,7 @@ from storefront.catalog.models import Producer
 from storefront.extensions import db
 
 from shared import PASSWORD
-from shop import demo_shop
+from shop import demo_shop, enrol_second_factor
 
 ROLES = {"customer": Role.CUSTOMER, "producer": Role.PRODUCER, "office": Role.ADMIN}
 
@@ -29,6 +29,9 @@ def crawl_accounts(crawl_app) -> dict:
                         producer=producer if role == Role.PRODUCER else None)
             user.set_password(PASSWORD)
             db.session.add(user)
+            db.session.flush()
+            if user.needs_second_factor:
+                enrol_second_factor(user)
             emails[name] = user.email
         db.session.commit()
         db.session.remove()
