@@ -245,7 +245,7 @@ def second_factor_setup():
         status = 400
     uri = second_factor.provisioning_uri(user, secret)
     return _private(render_template("storefront/accounts/second_factor_setup.html", form=form, replacing=replacing,
-                                    qr=second_factor.qr_svg(uri), secret=second_factor.grouped(secret),
+                                    qr=second_factor.qr_svg(uri), uri=uri, secret=second_factor.grouped(secret),
                                     required=user.needs_second_factor, pending=marker is not None), status)
 
 
