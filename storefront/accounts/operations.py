@@ -20,6 +20,7 @@ from ..catalog.models import Producer
 from ..clock import utcnow
 from ..errors import DomainError, FieldError
 from ..extensions import db
+from ..labels import ROLE_NAMES
 from ..notifications.operations import queue_message
 from ..orders.operations import join_guest_orders
 from ..phone import normalize_phone
@@ -239,8 +240,6 @@ def _send_invite(user: User, link_for) -> None:
     link = link_for(invite_token(user))
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
     if user.is_office:
-        from ..labels import ROLE_NAMES
-
         queue_message(
             "invite", user.email, _("Your OCOP Quảng Ngãi office account"),
             _("Hello %(name)s,\n\nAn administrator of the OCOP office of Quảng Ngãi opened an office account "
