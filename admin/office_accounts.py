@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from storefront.accounts import operations
-from storefront.accounts.models import OFFICE_ROLES, Role, User, UserSession
+from storefront.accounts.models import OFFICE_ROLES, Role, SecondFactor, User, UserSession
 from storefront.accounts.views import public_url
 from storefront.errors import DomainError
 from storefront.extensions import db
@@ -43,10 +43,13 @@ def office_accounts():
     last_seen = dict(db.session.execute(
         select(UserSession.user_id, func.max(UserSession.last_seen_at))
         .where(UserSession.user_id.in_([user.id for user in listed.items])).group_by(UserSession.user_id)).all())
+    second_factors = dict(db.session.execute(
+        select(SecondFactor.user_id, SecondFactor.enrolled_at)
+        .where(SecondFactor.user_id.in_([user.id for user in listed.items]))).all())
     role_forms = {user.id: OfficeRoleForm(formdata=None, role=user.role.value, prefix=f"user-{user.id}")
                   for user in listed.items}
     return render_template("admin/office_accounts/list.html", listed=listed, last_seen=last_seen,
-                           role_forms=role_forms, action_form=ActionForm())
+                           second_factors=second_factors, role_forms=role_forms, action_form=ActionForm())
 
 
 @bp.route("/admin/office-accounts/invite", methods=["GET", "POST"])

@@ -32,12 +32,16 @@ def office(administrator, sign_in):
 
 def test_the_list_shows_office_accounts_only_with_their_roles(office, make_user):
     make_user(role=Role.VIEWER, email="xem@ocop.example.vn")
+    make_user(role=Role.ORDER_DESK, email="moi.vao@ocop.example.vn", second_factor=False)
     make_user(role=Role.CUSTOMER, email="khach@example.vn")
     make_user(role=Role.PRODUCER, email="htx@example.vn")
     page = office.get("/admin/office-accounts").get_data(as_text=True)
     assert "xem@ocop.example.vn" in page and "truong.phong@ocop.example.vn" in page
     assert "khach@example.vn" not in page and "htx@example.vn" not in page
     assert "Người xem" in page and "Quản trị viên" in page
+    invited = page[page.index("moi.vao@ocop.example.vn"):page.index("</tr>", page.index("moi.vao@ocop.example.vn"))]
+    assert "Chưa thiết lập" in invited
+    assert "Bật từ" in page[page.index("xem@ocop.example.vn"):]
     english = office.get("/en/admin/office-accounts").get_data(as_text=True)
     assert "Viewer" in english and "Office accounts" in english
     found = office.get("/admin/office-accounts?q=XEM%40").get_data(as_text=True)
