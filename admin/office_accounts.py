@@ -117,10 +117,8 @@ def reinvite_office_account(user_id):
     user = office_user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if user.id == current_user.id:
-        return _refused(DomainError(_("You cannot change your own account here: ask another administrator.")))
     try:
-        operations.resend_invite(user, invite_link)
+        operations.resend_invite(user, invite_link, acting=current_user)
     except DomainError as error:
         return _refused(error)
     flash(_("A new invitation was sent to %(email)s; earlier links no longer work.", email=user.email), "success")

@@ -280,8 +280,11 @@ def invite_producer_user(email: str, producer: Producer, name: str, link_for) ->
     return user
 
 
-def resend_invite(user: User, link_for) -> User:
-    """A new link for an account whose owner lost theirs or let it expire; earlier links stop working."""
+def resend_invite(user: User, link_for, acting: User | None = None) -> User:
+    """A new link for an account whose owner lost theirs or let it expire; earlier links stop working.
+    Never `acting`'s own account: its password would be reset under its feet."""
+    if acting is not None:
+        _refuse_acting_on_oneself(user, acting)
     if user.role != Role.PRODUCER and not user.is_office:
         raise DomainError(_("Only producer and office accounts are invited."))
     if not user.active:

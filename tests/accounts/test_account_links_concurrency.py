@@ -11,13 +11,11 @@ from storefront.audit.models import AuditEntry
 from storefront.extensions import db
 
 from account_mail import link_in, messages_to
+from races import STUCK, in_parallel
 from shared import ON_POSTGRES, PASSWORD
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not ON_POSTGRES, reason="concurrent connections need PostgreSQL")]
-
-# Only a deadlock would take this long; nothing here waits on the clock otherwise.
-STUCK = 60
 
 
 def at_the_same_moment(monkeypatch, function_name):
@@ -31,21 +29,6 @@ def at_the_same_moment(monkeypatch, function_name):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(account_operations, function_name, wait_for_the_other)
-
-
-def in_parallel(*requests) -> list:
-    results = [None] * len(requests)
-
-    def run(index, request):
-        results[index] = request()
-
-    threads = [threading.Thread(target=run, args=(index, request)) for index, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(STUCK)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_the_same_reset_link_used_twice_at_once_works_once(app, make_user, monkeypatch):

@@ -9,27 +9,11 @@ from storefront.accounts import operations as account_operations
 from storefront.accounts.models import Role, User
 from storefront.extensions import db
 
+from races import STUCK, in_parallel
 from shared import ON_POSTGRES, PASSWORD
 
 pytestmark = [pytest.mark.postgres,
               pytest.mark.skipif(not ON_POSTGRES, reason="concurrent connections need PostgreSQL")]
-
-STUCK = 60  # only a deadlock would take this long
-
-
-def in_parallel(*requests) -> list:
-    results = [None] * len(requests)
-
-    def run(index, request):
-        results[index] = request()
-
-    threads = [threading.Thread(target=run, args=(index, request)) for index, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(STUCK)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.mark.parametrize("action,data", [("role", "viewer"), ("close", None)])
