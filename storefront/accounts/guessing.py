@@ -65,6 +65,9 @@ def take_attempt(key: str) -> int:
         for _ in range(10):
             row = connection.execute(select(table.c.failures, table.c.last_failure_at, table.c.next_attempt_at)
                                      .where(table.c.key == key)).one()
+            # The clock is read after the row: a count committed at the same moment was stamped before it,
+            # so it never looks like a wait still to come.
+            now = utcnow()
             if row.next_attempt_at > now:
                 return max(1, math.ceil((row.next_attempt_at - now).total_seconds()))
             failures = 1 if now - row.last_failure_at > FORGET_AFTER else row.failures + 1

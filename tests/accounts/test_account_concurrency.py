@@ -11,6 +11,7 @@ from storefront.accounts import guessing
 from storefront.accounts.models import UserSession
 from storefront.extensions import db
 
+from races import in_parallel
 from shared import ON_POSTGRES, PASSWORD
 
 pytestmark = [pytest.mark.postgres,
@@ -139,3 +140,19 @@ def test_guesses_sent_at_the_same_moment_cannot_slip_past_the_count(app, make_us
     for thread in threads:
         thread.join(STUCK)
     assert sorted(answers) == [401] * guessing.FREE_FAILURES + [429] * (len(attackers) - guessing.FREE_FAILURES)
+
+
+def test_attempts_within_the_free_count_at_the_same_moment_are_all_let_through(app):
+    """Attempts that find the count already moved by one at the same moment are not told to wait for it."""
+    def attempt(key, start):
+        def run():
+            with app.app_context():
+                start.wait(STUCK)
+                return guessing.take_attempt(key)
+        return run
+
+    for round_ in range(20):
+        start = threading.Barrier(guessing.FREE_FAILURES)
+        key = f"account:same-moment-{round_}"
+        waits = in_parallel(*[attempt(key, start) for _ in range(guessing.FREE_FAILURES)])
+        assert waits == [0] * guessing.FREE_FAILURES, f"round {round_}: {waits}"

@@ -12,6 +12,7 @@ from storefront.audit.models import AuditEntry
 from storefront.extensions import db
 
 from backoffice import admin_client  # noqa: F401
+from races import STUCK, in_parallel
 from shared import ON_POSTGRES, PASSWORD, TOTP_SECRET
 
 
@@ -101,7 +102,7 @@ def test_one_code_sent_twice_at_the_same_moment_signs_in_once(app, make_user, mo
     office_id = office.id
     db.session.remove()
     # Both requests have read the factor's last step before either moves it.
-    barrier = threading.Barrier(2, timeout=60)
+    barrier = threading.Barrier(2, timeout=STUCK)
     original = second_factor._matching_step
 
     def wait_for_the_other(*args, **kwargs):
@@ -111,15 +112,7 @@ def test_one_code_sent_twice_at_the_same_moment_signs_in_once(app, make_user, mo
 
     monkeypatch.setattr(second_factor, "_matching_step", wait_for_the_other)
     code = pyotp.TOTP(TOTP_SECRET).generate_otp(current_step())
-    results = [None, None]
-
-    def submit(index):
-        results[index] = browsers[index].post("/sign-in/code", data={"code": code}).status_code
-
-    threads = [threading.Thread(target=submit, args=(index,)) for index in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = in_parallel(*(lambda browser=browser: browser.post("/sign-in/code", data={"code": code}).status_code
+                            for browser in browsers))
     assert sorted(results) == [302, 401]
     assert live_sessions_of(office_id) == 1
