@@ -8,8 +8,8 @@ from .navigation import admin_nav, producer_nav  # noqa: F401
 def init_app(app) -> None:
     # Each module adds its pages to the blueprints and its entries to the menus.
     from . import (  # noqa: F401
-        areas, audit_log, certificates, imports, moderation, office_accounts, orders, producers, products, reports,
-        sales_points, second_factor, users)
+        areas, audit_log, bank_transfers, certificates, imports, moderation, office_accounts, orders, producers,
+        products, reports, sales_points, second_factor, users)
     from . import producer_certificates, producer_orders, producer_products, producer_profile  # noqa: F401
     from . import visit_requests  # noqa: F401
     from . import uploads  # noqa: F401  (refuses oversized uploads on both blueprints)

@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from storefront.audit.operations import record
+from storefront.bankfeed.labels import STATE_NAMES as TRANSFER_STATE_NAMES
+from storefront.bankfeed.queries import transfers_of_order
 from storefront.errors import DomainError
 from storefront.extensions import db
 from storefront.orders import operations as orders
@@ -103,7 +105,8 @@ def order_detail(number):
     return render_template("admin/orders/detail.html", order=order, form=OrderActionForm(), refusal=refusal,
                            actions=[(name, ACTIONS[name][0]) for name in allowed_actions(order)],
                            transactions=payments.transactions_of(order), status_names=workflow.STATUS_NAMES,
-                           method_names=METHOD_NAMES, unsent_refunds=payments.unsent_refunds(order.id))
+                           method_names=METHOD_NAMES, unsent_refunds=payments.unsent_refunds(order.id),
+                           bank_transfers=transfers_of_order(order.id), transfer_state_names=TRANSFER_STATE_NAMES)
 
 
 @bp.route("/admin/orders/<number>/<action>", methods=["POST"])

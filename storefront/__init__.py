@@ -110,6 +110,7 @@ def _register_models():
     from .media.models import MediaImage
     from .orders import models as _orders  # noqa: F401
     from .payments import models as _payments  # noqa: F401
+    from .bankfeed import models as _bankfeed  # noqa: F401
     from .search import sync as _search_sync  # noqa: F401  (the index follows committed changes)
 
     pagecache.watch(Area, CraftVillage, Producer, Product, ProductImage, Certificate, SalesPoint, MediaImage,
@@ -135,9 +136,10 @@ def _register_blueprints(app):
     from .checkout.views import bp as checkout
     from .orders.views import bp as orders
     from .payments.views import bp as payments
+    from .bankfeed.views import bp as bankfeed
 
     for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
-                      locator_api, media, accounts, cart, checkout, orders, payments, certification):
+                      locator_api, media, accounts, cart, checkout, orders, payments, bankfeed, certification):
         app.register_blueprint(blueprint)
     for module in app.config["BACK_OFFICE_MODULES"]:
         importlib.import_module(module).init_app(app)

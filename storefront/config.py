@@ -113,9 +113,17 @@ class Config:
     STRIPE_CHECKOUT_ORIGIN = os.environ.get("STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com")
     # Order lookups (number and phone) allowed per client address per hour.
     ORDER_LOOKUPS_PER_HOUR = 30
+    # Bank-feed services that report incoming transfers (README, "Bank transfers confirmed by themselves"):
+    # each posts to BANK_FEED_PATH/<service> and is accepted only with its secret configured.
+    BANK_FEED_PATH = os.environ.get("BANK_FEED_PATH", "/payments/bank-feed")
+    SEPAY_WEBHOOK_SECRET = os.environ.get("SEPAY_WEBHOOK_SECRET", "")  # HMAC-SHA256 (preferred)
+    SEPAY_API_KEY = os.environ.get("SEPAY_API_KEY", "")  # or "Authorization: Apikey …"
+    CASSO_WEBHOOK_SECRET = os.environ.get("CASSO_WEBHOOK_SECRET", "")  # the webhook's checksum key
 
 
-# A fictional account, so that the demo shop takes VietQR transfers with no settings at all.
+# A fictional account, so that the demo shop takes VietQR transfers with no settings at all, and a demo
+# bank-feed secret, so that `flask payments simulate-transfer` can confirm them.
+_DEMO_BANK_FEED_SECRET = "demo-bank-feed-secret"
 _DEMO_VIETQR = {
     "VIETQR_BANK_BIN": os.environ.get("VIETQR_BANK_BIN", "970436"),
     "VIETQR_BANK_NAME": os.environ.get("VIETQR_BANK_NAME", "Vietcombank"),
@@ -129,6 +137,7 @@ class DevelopmentConfig(Config):
     VIETQR_BANK_NAME = _DEMO_VIETQR["VIETQR_BANK_NAME"]
     VIETQR_ACCOUNT_NUMBER = _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"]
     VIETQR_ACCOUNT_NAME = _DEMO_VIETQR["VIETQR_ACCOUNT_NAME"]
+    SEPAY_WEBHOOK_SECRET = os.environ.get("SEPAY_WEBHOOK_SECRET", _DEMO_BANK_FEED_SECRET)
 
 
 class TestConfig(Config):
@@ -143,6 +152,10 @@ class TestConfig(Config):
     VIETQR_ACCOUNT_NUMBER = _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"]
     VIETQR_ACCOUNT_NAME = _DEMO_VIETQR["VIETQR_ACCOUNT_NAME"]
     STRIPE_SECRET_KEY = STRIPE_PUBLISHABLE_KEY = STRIPE_WEBHOOK_SECRET = ""
+    BANK_FEED_PATH = "/payments/bank-feed"
+    SEPAY_WEBHOOK_SECRET = "test-sepay-secret"
+    SEPAY_API_KEY = ""
+    CASSO_WEBHOOK_SECRET = "test-casso-checksum-key"
 
 
 class ProductionConfig(Config):

@@ -68,6 +68,8 @@ ACCESS: dict[str, dict] = {
     "orders.cancel": rule(ANYONE),
     "payments.pages.open_card_payment": rule(ANYONE),
     "payments.stripe_webhook": rule(ANYONE),  # Stripe's signature is the check
+    "bankfeed.webhook": rule(change=ANYONE),  # each service's key or signature is the check
+    "orders.order_status": rule(ANYONE),
     # Accounts: the pages that let a visitor in are for anyone, the links they send carry their own proof.
     "accounts.sign_in": rule(ANYONE),
     "accounts.sign_out": rule(ANYONE),
@@ -147,6 +149,11 @@ ACCESS: dict[str, dict] = {
     "admin.order_action": rule(change=ORDER_DESK),
     "admin.order_send_refunds": rule(change=ORDER_DESK),
     "admin.visit_requests_list": read_only(OFFICE),
+    "admin.bank_transfers": read_only(OFFICE),
+    "admin.bank_transfer": read_only(OFFICE),
+    "admin.bank_transfer_action": rule(change=ORDER_DESK),
+    "admin.bank_statement": read_only(OFFICE),
+    "admin.bank_statement_export": read_only(OFFICE),
     # The province's places and the accounts: the administrator's.
     "admin.sales_points": read_only(OFFICE),
     "admin.sales_point": rule(ADMINISTRATOR),

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts.devices import describe_device
 from ..areas.models import AreaKind, AreaLevel
+from ..bankfeed.labels import STATE_NAMES as TRANSFER_STATE_NAMES
 from ..labels import (CERTIFICATION_LEVEL_NAMES, FUNDING_NAMES, GROUP_NAMES, PRODUCER_TYPE_NAMES, ROLE_NAMES,
                       SUBGROUP_NAMES)
 from ..orders.models import OrderStatus
@@ -74,6 +75,9 @@ ACTIONS = {
     "order.cancel": _l("Order cancelled"),
     "order.refund": _l("Order refunded"),
     "order.refund_sent": _l("Refund asked of Stripe again"),
+    "bank_transfer.match": _l("Bank transfer matched to an order by hand"),
+    "bank_transfer.refund": _l("Bank transfer sent back to the sender"),
+    "bank_transfer.ignore": _l("Bank transfer marked as not an order’s payment"),
     "order_line.fulfil": _l("Producer sent its part of the order, or made it ready"),
 }
 
@@ -85,6 +89,7 @@ OBJECT_TYPES = {
     "certificate": (_l("Certificate"), _l("Certificate %(name)s")),
     "order": (_l("Order"), _l("Order %(name)s")),
     "orderline": (_l("Order line"), _l("Order line %(name)s")),
+    "banktransfer": (_l("Bank transfer"), _l("Bank transfer %(name)s")),
     "user": (_l("Account"), _l("Account %(name)s")),
     "salespoint": (_l("Sales point"), _l("Sales point %(name)s")),
     "area": (_l("Area"), _l("Area %(name)s")),
@@ -168,6 +173,7 @@ FIELDS = {
     "longitude": _l("Longitude"),
     "kind": _l("Kind"),
     "parent_id": _l("Lies in"),
+    "state": _l("State"),
 }
 
 # Fields whose value is a whole number of đồng, a day, or a moment (stored in UTC).
@@ -203,6 +209,7 @@ VALUE_NAMES = {
     ("salespoint", "funding"): {funding.value: name for funding, name in FUNDING_NAMES.items()},
     ("order", "status"): {status.value: name for status, name in STATUS_NAMES.items()},
     ("orderline", "status"): ORDER_LINE_STATES,
+    ("banktransfer", "state"): {state.value: name for state, name in TRANSFER_STATE_NAMES.items()},
     ("listingedit", "status"): LISTING_EDIT_STATES,
     ("user", "role"): ROLES,
     ("area", "level"): AREA_LEVELS,

@@ -4,13 +4,15 @@ and finding it by number and phone.
 An order page opened by a browser that may not see it (the e-mail's link on another phone, a shared
 link, a guessed number) asks for the order's phone number: the same page, status and words whether the
 number exists or not, so it tells a stranger nothing."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import ratelimit
 from ..errors import DomainError
 from ..i18n import LocalizedBlueprint
+from ..bankfeed.feeds import feeds_enabled
+from ..bankfeed.queries import waiting_transfers_of
 from ..payments import operations as payments
 from ..payments.methods import METHOD_NAMES, method_for
 from . import access, workflow
@@ -66,7 +68,18 @@ def order_page(number):
     return render_template(
         "storefront/orders/order.html", order=order, transfer=transfer,
         status_names=workflow.STATUS_NAMES, method_names=METHOD_NAMES,
-        may_cancel=workflow.shopper_may_cancel(order), just_paid=just_paid)
+        may_cancel=workflow.shopper_may_cancel(order), just_paid=just_paid,
+        waiting_transfers=waiting_transfers_of(order), bank_feed=feeds_enabled(current_app.config))
+
+
+@bp.route("/orders/<number>/status")
+def order_status(number):
+    """The order's state, for its page to follow while it waits for a payment."""
+    order = _visible_order(number)
+    if order is None:
+        return jsonify(error="not found"), 404
+    expire_if_due(order)
+    return jsonify(status=order.status.value, label=str(workflow.STATUS_NAMES[order.status]))
 
 
 @bp.route("/orders/<number>/cancel", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from ..i18n import format_vnd
 from .operations import apply_waiting, waiting_intents
 from .outcalls import commit_and_send_refunds
 
-payments_cli = AppGroup("payments", help="Card payments: refunds and Stripe's events.")
+payments_cli = AppGroup("payments", help="Payments: card refunds, Stripe's events, simulated bank transfers.")
 
 
 @payments_cli.command("send-refunds")
