@@ -9,6 +9,7 @@ import click
 from flask import current_app
 
 from ..clock import utcnow
+from ..extensions import db
 from ..orders.queries import order_by_number
 from ..payments.cli import payments_cli
 from .feeds import FEEDS, TransferFacts
@@ -42,6 +43,7 @@ def simulate_transfer_command(order_number, amount, feed_name, description, acco
                                                                  f"NGUYEN VAN AN toi {config['VIETQR_ACCOUNT_NUMBER']}",
         bank=config.get("VIETQR_BANK_NAME") or "Vietcombank", transferred_at=utcnow())
     body, headers = feed.signed_delivery(transfer, config)
+    db.session.rollback()  # no transaction is held open while the shop answers (SQLite would wait on it)
     path = f"{config['BANK_FEED_PATH'].rstrip('/')}/{feed.name}"
     if url:
         status, answer = _post_over_http(url.rstrip("/") + path, body, headers)
