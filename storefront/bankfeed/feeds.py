@@ -119,10 +119,9 @@ def _local_time(obj: dict, name: str) -> datetime:
 
 
 def _signature_time(value: str, per_second: int, now: float) -> None:
-    try:
-        moment = int(value) / per_second
-    except (TypeError, ValueError):
-        raise Unauthenticated("the signature's timestamp is not a number") from None
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 16:
+        raise Unauthenticated("the signature's timestamp is not a number")
+    moment = int(value) / per_second
     if abs(now - moment) > SIGNATURE_TOLERANCE_SECONDS:
         raise Unauthenticated("the signature's timestamp is too old or too far ahead: a replayed delivery?")
 
@@ -234,10 +233,9 @@ class Casso(BankFeed):
             raise Unauthenticated("the signature is missing")
         _signature_time(timestamp, 1000, time.time() if now is None else now)
         try:
-            document = json.loads(body)
-        except ValueError:
+            expected = self._signature(config["CASSO_WEBHOOK_SECRET"], timestamp, json.loads(body))
+        except (ValueError, RecursionError):
             raise Unauthenticated("the signed body is not JSON") from None
-        expected = self._signature(config["CASSO_WEBHOOK_SECRET"], timestamp, document)
         if not hmac.compare_digest(expected.encode(), signature.encode()):
             raise Unauthenticated("the signature does not match")
 

@@ -28,6 +28,8 @@ from .matching import numbers_named
 from .models import BankTransfer, Mismatch, TransferState
 
 S = OrderStatus
+#: What a payment record holds (an order's total is far below it).
+LARGEST_PAYMENT = 2**31 - 1
 # The order took this transfer's money already, or took a payment the office confirmed by hand.
 ACCEPTED = workflow.ONLY_ACCEPTED - {S.REFUNDED}
 
@@ -178,6 +180,8 @@ def match_by_hand(transfer: BankTransfer, order_number: str, actor, note: str = 
     order = db.session.scalar(select(Order).where(Order.number == whole[0])) if len(whole) == 1 else None
     if order is None:
         raise DomainError(_l("No order has the number %(number)s.", number=order_number.strip()[:20]))
+    if transfer.amount > LARGEST_PAYMENT:
+        raise DomainError(_l("This amount is far beyond any order: send it back to the sender."))
     if order.status is S.AWAITING_PAYMENT and transfer.amount != order.total and not note.strip():
         raise DomainError(_l("This transfer is not the order’s total: say in the note why you accept it."))
     _take_for_decision(transfer, TransferState.MATCHED_BY_HAND, actor, note)

@@ -44,18 +44,27 @@ def webhook(provider):
         current_app.logger.warning("%s bank feed delivery malformed: %s", feed.label, message)
         return _answer(400, error=message)
     payloads = document["data"] if isinstance(document.get("data"), list) else [document]
+    # One at a time in the order of their ids, so two deliveries listing the same transfers never take
+    # their locks in opposite orders.
+    results = {}
     try:
-        results = [receive(feed.name, facts, storable(payload)) for facts, payload in zip(transfers, payloads)]
+        for facts, payload in sorted(zip(transfers, payloads), key=lambda pair: pair[0].provider_id):
+            results[facts.provider_id] = receive(feed.name, facts, storable(payload))
     except IntegrityError:
         # A twin delivery committed the same transaction first (its lock was not there: SQLite).
         db.session.rollback()
         if all(_recorded(feed.name, facts.provider_id) for facts in transfers if facts.incoming):
             return _answer(200, outcome="duplicate")
         return _answer(409, error="conflict, try again")
-    answer = [{"id": facts.provider_id, "outcome": result.outcome, "detail": result.detail,
-               **({"order": result.order_number} if result.order_number else {})}
-              for facts, result in zip(transfers, results)]
+    answer = [_described(facts.provider_id, results[facts.provider_id]) for facts in transfers]
     return _answer(200, **(answer[0] if len(answer) == 1 else {"transactions": answer}))
+
+
+def _described(provider_id: str, result) -> dict:
+    described = {"id": provider_id, "outcome": result.outcome, "detail": result.detail}
+    if result.order_number:
+        described["order"] = result.order_number
+    return described
 
 
 def _recorded(provider: str, provider_id: str) -> bool:

@@ -289,3 +289,20 @@ def test_the_status_answer_is_for_those_who_may_see_the_order(app, client, trans
     assert stranger.get(f"/orders/{order.number}/status").status_code == 404
     assert stranger.get("/orders/QN22222222/status").status_code == 404
     assert shopper.get(f"/orders/{order.number}/status").headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_huge_transfer_is_never_an_orders_payment_and_the_overview_counts_what_waits(app, client, transfer_order,
+                                                                                      office):
+    order, _shopper = transfer_order()
+    deliver(client, app, transfer(order.number, 10**13))
+    [waiting] = transfers()
+    assert waiting.mismatch is Mismatch.OVERPAID and waiting.amount == 10**13
+    desk = office()
+    overview = desk.get("/admin/").get_data(as_text=True)
+    assert "1 giao dịch chuyển khoản đang chờ đối soát." in overview
+    page = desk.post(f"/admin/transfers/{waiting.id}/match", data={"order": order.number, "note": "Khách nhầm"},
+                     follow_redirects=True).get_data(as_text=True)
+    assert "Số tiền này vượt xa mọi đơn hàng" in page
+    assert transfers()[0].state is TransferState.TO_RECONCILE and the_order(order.number).status is S.AWAITING_PAYMENT
+    desk.post(f"/admin/transfers/{waiting.id}/refund", data={"note": "Hoàn lại FT1"})
+    assert 'id="transfers-to-reconcile"' not in desk.get("/admin/").get_data(as_text=True)

@@ -9,6 +9,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from storefront.bankfeed.feeds import Casso
 from storefront.bankfeed.models import BankTransfer
 from storefront.extensions import db
 from storefront.payments.models import PaymentTransaction
@@ -168,3 +169,32 @@ def test_control_characters_in_a_description_are_kept_as_spaces(client):
     response = post_sepay(client, sepay_document(content="QN\x00ABC\u0007 chuyen khoan\u202e"))
     assert response.status_code == 200
     assert db.session.scalars(select(BankTransfer)).one().description == "QN ABC  chuyen khoan"
+
+
+@pytest.mark.parametrize("timestamp", ["9" * 400, "1e9", "-5", "١٧٣٣٣٢", " 1733320000", ""])
+def test_a_timestamp_that_is_no_time_is_refused(client, timestamp):
+    body = json.dumps(sepay_document()).encode()
+    headers = sepay_headers(body)
+    headers["X-SePay-Timestamp"] = timestamp
+    assert post_raw(client, "sepay", body, headers).status_code == 401
+    casso = {"X-Casso-Signature": f"t={timestamp},v1=00"}
+    assert post_raw(client, "casso", b'{"error": 0, "data": {}}', casso).status_code == 401
+    assert recorded() == 0
+
+
+def test_a_deeply_nested_casso_body_is_refused_not_crashed(client):
+    body = b'{"error": 0, "data": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    headers = {"X-Casso-Signature": f"t={int(time.time() * 1000)},v1=00"}
+    assert post_raw(client, "casso", body, headers).status_code == 401
+
+
+def test_casso_v1_lists_several_transactions_recorded_once_each(app, client):
+    one, two = transfer("chuyen tien", 10_000, provider_id=9002), transfer("chuyen tien", 20_000, provider_id=9001)
+    documents = [json.loads(signed(app, facts, feed="casso")[0])["data"] for facts in (one, two)]
+    document = {"error": 0, "data": documents}
+    stamp = str(int(time.time() * 1000))
+    headers = {"X-Casso-Signature": f"t={stamp},v1={Casso._signature(CASSO_KEY, stamp, document)}"}
+    answer = post_raw(client, "casso", document, headers).get_json()
+    assert [item["id"] for item in answer["transactions"]] == ["9002", "9001"]
+    assert post_raw(client, "casso", document, headers).get_json()["transactions"][0]["outcome"] == "duplicate"
+    assert recorded() == 2
