@@ -11,7 +11,9 @@ from sqlalchemy import delete, select
 
 from storefront.accounts.models import Role, SecondFactor, User
 from storefront.audit.models import AuditEntry
+from storefront.bankfeed.models import BankTransfer, Mismatch, TransferState
 from storefront.catalog.models import REVIEWED_TEXT_FIELDS, ListingEdit, Product
+from storefront.clock import utcnow
 from storefront.extensions import db
 from storefront.notifications.models import OutboxMessage
 from storefront.ratelimit import RateLimitCounter
@@ -40,15 +42,21 @@ def accounts(demo_app):
             db.session.flush()
             if user.needs_second_factor:
                 enrol_second_factor(user)
+        waiting = BankTransfer(provider="sepay", provider_id="e2e-1", account_number="0123456789", bank="Vietcombank",
+                               amount=185_000, description="MBVCB.3278907687.chuyen tien cho chi Hoa",
+                               bank_reference="FT24339123456", transferred_at=utcnow(),
+                               state=TransferState.TO_RECONCILE, mismatch=Mismatch.NO_ORDER)
+        db.session.add(waiting)
         db.session.commit()
         ids = {"product": product.id, "slug": product.slug, "producer": product.producer_id,
-               "name": product.name_vi, "price": product.price}
+               "name": product.name_vi, "price": product.price, "transfer": waiting.id}
     yield {**ids, "app": demo_app}
     with demo_app.app_context():
         product = db.session.get(Product, ids["product"])
         for name, value in saved.items():
             setattr(product, name, value)
         db.session.execute(delete(ListingEdit).where(ListingEdit.product_id == ids["product"]))
+        db.session.execute(delete(BankTransfer).where(BankTransfer.id == ids["transfer"]))
         db.session.execute(delete(AuditEntry).where(AuditEntry.actor_label.in_([ADMIN_EMAIL, PRODUCER_EMAIL])))
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient.in_([ADMIN_EMAIL, PRODUCER_EMAIL])))
         # The sign-ins of these tests count against the server's address (127.0.0.1) too: give them back.
@@ -123,7 +131,7 @@ def test_a_producer_updates_price_and_text_on_a_phone_and_the_office_approves(op
 ADMIN_PAGES = ["/admin/products", "/admin/products/new", "/admin/products/{product}", "/admin/producers",
                "/admin/producers/{producer}", "/admin/sales-points", "/admin/sales-points/new", "/admin/areas",
                "/admin/areas/new", "/admin/users", "/admin/users/invite", "/admin/moderation",
-               "/admin/visit-requests"]
+               "/admin/visit-requests", "/admin/transfers", "/admin/transfers/{transfer}", "/admin/transfers/statement"]
 PRODUCER_PAGES = ["/producer/", "/producer/products/{product}", "/producer/profile", "/producer/visit-requests"]
 
 
