@@ -32,16 +32,19 @@ WEBHOOK = "/payments/bank-feed"
 
 
 @pytest.fixture
-def transfer_order(app, make_buyable, buy):
-    """A VietQR order of 2 units (stock 5 → 3), its pay-by time already past: due to expire."""
-    product = make_buyable(price=100_000, stock=5)
-    response = buy(app.test_client(), {product: 2}, payment_method="vietqr")
-    order = db.session.scalar(select(Order).where(Order.number == response.location.rsplit("/", 1)[1]))
-    order.expires_at = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    number, product_id = order.number, product.id
-    db.session.remove()
-    return number, product_id
+def due_order(app, make_buyable, buy):
+    """due_order() places a VietQR order of 2 units (stock 5 → 3), its pay-by time already past: due to
+    expire. Returns its number and its product's id."""
+    def place():
+        product = make_buyable(price=100_000, stock=5)
+        response = buy(app.test_client(), {product: 2}, payment_method="vietqr")
+        order = db.session.scalar(select(Order).where(Order.number == response.location.rsplit("/", 1)[1]))
+        order.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        number, product_id = order.number, product.id
+        db.session.remove()
+        return number, product_id
+    return place
 
 
 def _post(app, body, headers, feed="sepay"):
@@ -88,15 +91,9 @@ def test_one_transfer_delivered_100_times_at_once_records_one_payment(app, make_
     assert db.session.scalar(select(func.count()).where(OutboxMessage.kind == "order-producer")) == 1
 
 
-def test_a_transfer_and_the_expiry_at_the_same_moment_never_both_win(app, make_buyable, buy):
+def test_a_transfer_and_the_expiry_at_the_same_moment_never_both_win(app, due_order):
     for round_ in range(10):
-        product = make_buyable(price=100_000, stock=5)
-        response = buy(app.test_client(), {product: 2}, payment_method="vietqr")
-        order = db.session.scalar(select(Order).where(Order.number == response.location.rsplit("/", 1)[1]))
-        order.expires_at = utcnow() - timedelta(seconds=1)
-        db.session.commit()
-        number, product_id = order.number, product.id
-        db.session.remove()
+        number, product_id = due_order()
         body, headers = signed(app, transfer(number, 230_000))
         start = threading.Barrier(2, timeout=STUCK)
 
@@ -122,9 +119,9 @@ def test_a_transfer_and_the_expiry_at_the_same_moment_never_both_win(app, make_b
         db.session.remove()
 
 
-def test_an_expiry_committed_while_the_transfer_was_read_sends_it_to_the_office(app, transfer_order, monkeypatch):
+def test_an_expiry_committed_while_the_transfer_was_read_sends_it_to_the_office(app, due_order, monkeypatch):
     """The transfer has found its order; before it locks it, the expiry commits: the transfer sees it."""
-    number, product_id = transfer_order
+    number, product_id = due_order()
     found, release = threading.Event(), threading.Event()
     original = operations._named_order
 
@@ -155,11 +152,10 @@ def test_an_expiry_committed_while_the_transfer_was_read_sends_it_to_the_office(
     assert db.session.scalar(select(func.count()).select_from(PaymentTransaction)) == 0
 
 
-def test_an_expiry_arriving_while_the_transfer_pays_waits_and_then_finds_the_order_paid(app, transfer_order,
-                                                                                      monkeypatch):
+def test_an_expiry_arriving_while_the_transfer_pays_waits_and_then_finds_the_order_paid(app, due_order, monkeypatch):
     """The transfer has paid the order and not committed; the expiry comes now: it waits for the order's
     row, then finds it paid and leaves it (and its stock) alone."""
-    number, product_id = transfer_order
+    number, product_id = due_order()
     settled, release = threading.Event(), threading.Event()
     original = operations._settle
 
