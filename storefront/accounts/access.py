@@ -70,6 +70,7 @@ ACCESS: dict[str, dict] = {
     "payments.stripe_webhook": rule(ANYONE),  # Stripe's signature is the check
     "bankfeed.webhook": rule(change=ANYONE),  # each service's key or signature is the check
     "orders.order_status": rule(ANYONE),
+    "orders.vietqr_image": rule(ANYONE),
     # Accounts: the pages that let a visitor in are for anyone, the links they send carry their own proof.
     "accounts.sign_in": rule(ANYONE),
     "accounts.sign_out": rule(ANYONE),

@@ -4,7 +4,7 @@ and finding it by number and phone.
 An order page opened by a browser that may not see it (the e-mail's link on another phone, a shared
 link, a guessed number) asks for the order's phone number: the same page, status and words whether the
 number exists or not, so it tells a stranger nothing."""
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from ..i18n import LocalizedBlueprint
 from ..bankfeed.feeds import feeds_enabled
 from ..bankfeed.queries import waiting_transfers_of
 from ..payments import operations as payments
+from ..payments import vietqr
 from ..payments.methods import METHOD_NAMES, method_for
 from . import access, workflow
 from .forms import LookupForm, OrderActionForm
@@ -70,6 +71,21 @@ def order_page(number):
         status_names=workflow.STATUS_NAMES, method_names=METHOD_NAMES,
         may_cancel=workflow.shopper_may_cancel(order), just_paid=just_paid,
         waiting_transfers=waiting_transfers_of(order), bank_feed=feeds_enabled(current_app.config))
+
+
+@bp.route("/orders/<number>/vietqr.png")
+def vietqr_image(number):
+    """The order's VietQR code as an image to save, for paying from the banking app on the same phone (its
+    "scan from the photo library")."""
+    order = _visible_order(number)
+    if order is None:
+        abort(404)
+    expire_if_due(order)
+    if order.payment_method is not PaymentMethod.VIETQR or order.status is not OrderStatus.AWAITING_PAYMENT:
+        abort(404)
+    payload = method_for(PaymentMethod.VIETQR).instructions(order).payload
+    return Response(vietqr.qr_png(payload, scale=10), mimetype="image/png",
+                    headers={"Content-Disposition": f'attachment; filename="vietqr-{order.number}.png"'})
 
 
 @bp.route("/orders/<number>/status")

@@ -105,12 +105,27 @@ def simulate_transfer(demo_app, in_demo, live_server: str, number: str, amount: 
 
 def test_a_vietqr_order_turns_paid_on_the_phone_by_itself(open_page, in_demo, check_page, live_server):
     slug = in_demo(a_product_to_buy)
-    page = open_page("phone")
+    page = open_page("phone", permissions=["clipboard-read", "clipboard-write"])
     number = buy_by_vietqr(page, slug, phone="0978 111 222")
     expect(page.locator(".vietqr svg")).to_be_visible()
     status, method, total = the_order(in_demo, number)
     assert (status, method) == (OrderStatus.AWAITING_PAYMENT, PaymentMethod.VIETQR)
     expect(page.locator(".payment-box")).to_contain_text(format_vnd(total))
+
+    # Paying from this very phone: each detail copies in one tap, the time left runs, the code saves.
+    for what, value in (("số tài khoản", in_demo(lambda: current_app.config["VIETQR_ACCOUNT_NUMBER"])),
+                        ("số tiền", str(total)), ("nội dung chuyển khoản", number)):
+        page.get_by_role("button", name=f"Sao chép {what}").click()
+        assert page.evaluate("navigator.clipboard.readText()") == value
+        expect(page.locator("#copy-status")).to_have_text(f"Đã chép: {value}")
+    countdown = page.locator(".countdown")
+    expect(countdown).to_have_text(re.compile(r"^Còn lại: \d+:\d\d$"))
+    before = countdown.inner_text()
+    expect(countdown).not_to_have_text(before, timeout=3000)
+    with page.expect_download() as saved:
+        page.get_by_role("link", name="Lưu mã QR thành ảnh").click()
+    assert saved.value.suggested_filename == f"vietqr-{number}.png"
+    check_page(page, accessibility=True)
     # A mark on this very document: it is gone only if the page reloads, and the test never reloads it.
     page.evaluate("window.__notReloadedYet = true")
 
@@ -136,6 +151,9 @@ def test_without_javascript_check_again_shows_the_transfer_paid(open_page, in_de
     expect(page.locator(".vietqr svg")).to_be_visible()
     check_again = page.get_by_role("link", name=CHECK_AGAIN)
     expect(check_again).to_have_attribute("href", re.compile(rf"/orders/{number}$"))
+    # Without JavaScript nothing that needs it shows: no copy button, no countdown (the time is written).
+    expect(page.get_by_role("button", name=re.compile("^Sao chép"))).to_have_count(0)
+    expect(page.locator(".countdown")).to_be_hidden()
     check_page(page, accessibility=True)
 
     output = simulate_transfer(demo_app, in_demo, live_server, number)
@@ -166,7 +184,7 @@ def test_a_transfer_short_of_the_total_leaves_the_order_waiting(open_page, in_de
     expect(page.locator("#order-status")).to_have_text(AWAITING)
     # Still payable: the code and the details are there, and a note says what arrived (its amount, loosely).
     expect(page.locator(".vietqr svg")).to_be_visible()
-    note = page.locator(".payment-box [role=status]")
+    note = page.locator(".payment-box .note[role=status]")
     expect(note).to_have_count(1)
     expect(note).to_contain_text(format_vnd(short))
     expect(note).to_contain_text(format_vnd(total))
