@@ -21,9 +21,11 @@ from .forms import LookupForm, OrderActionForm
 from .models import OrderStatus, PaymentMethod
 from .operations import expire_if_due, join_guest_orders
 from .queries import order_by_number, order_for_lookup
+from .timeline import parcel, timeline
 
 bp = LocalizedBlueprint("orders", __name__)
 bp.add_app_template_global(workflow.line_status_name, "line_status")
+bp.add_app_template_global(parcel)
 
 
 @bp.after_request
@@ -69,7 +71,7 @@ def order_page(number):
     return render_template(
         "storefront/orders/order.html", order=order, transfer=transfer,
         status_names=workflow.STATUS_NAMES, method_names=METHOD_NAMES,
-        may_cancel=workflow.shopper_may_cancel(order), just_paid=just_paid,
+        may_cancel=workflow.shopper_may_cancel(order), just_paid=just_paid, timeline=timeline(order),
         waiting_transfers=waiting_transfers_of(order), bank_feed=feeds_enabled(current_app.config))
 
 

@@ -138,7 +138,8 @@ def test_a_vietqr_order_turns_paid_on_the_phone_by_itself(open_page, in_demo, ch
     expect(page.locator(".payment-box")).to_have_count(0)
     expect(page.locator(".vietqr")).to_have_count(0)
     expect(page.locator("#transfer-reference")).to_have_count(0)
-    expect(page.locator(".timeline li").last).to_contain_text(PAID)
+    expect(page.locator(".timeline__step--done").last).to_contain_text(PAID)
+    expect(page.locator(".timeline [aria-current=step]")).to_contain_text("Chủ thể sản xuất đang chuẩn bị hàng")
     check_page(page, accessibility=True)
     assert the_order(in_demo, number)[0] is OrderStatus.PAID
 
