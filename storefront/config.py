@@ -101,6 +101,11 @@ class Config:
     VIETQR_BANK_NAME = os.environ.get("VIETQR_BANK_NAME", "")
     VIETQR_ACCOUNT_NUMBER = os.environ.get("VIETQR_ACCOUNT_NUMBER", "")
     VIETQR_ACCOUNT_NAME = os.environ.get("VIETQR_ACCOUNT_NAME", "")
+    # The receiving bank's VietQR.io code ("vcb"), for links that open a buyer's banking app with the
+    # transfer filled in, and those apps (VietQR.io's app ids: the ones it documents as filling in the form).
+    VIETQR_BANK_CODE = os.environ.get("VIETQR_BANK_CODE", "")
+    BANK_APPS = os.environ.get("BANK_APPS", "mb:MBBank,icb:VietinBank iPay,bidv:BIDV SmartBanking,acb:ACB ONE,"
+                                            "ocb:OCB OMNI")
     # Stripe Checkout; without the secret key and the webhook secret the card option is hidden.
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
@@ -129,6 +134,7 @@ _DEMO_VIETQR = {
     "VIETQR_BANK_NAME": os.environ.get("VIETQR_BANK_NAME", "Vietcombank"),
     "VIETQR_ACCOUNT_NUMBER": os.environ.get("VIETQR_ACCOUNT_NUMBER", "0123456789"),
     "VIETQR_ACCOUNT_NAME": os.environ.get("VIETQR_ACCOUNT_NAME", "TRUNG TAM OCOP QUANG NGAI (DEMO)"),
+    "VIETQR_BANK_CODE": os.environ.get("VIETQR_BANK_CODE", "vcb"),
 }
 
 
@@ -137,6 +143,7 @@ class DevelopmentConfig(Config):
     VIETQR_BANK_NAME = _DEMO_VIETQR["VIETQR_BANK_NAME"]
     VIETQR_ACCOUNT_NUMBER = _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"]
     VIETQR_ACCOUNT_NAME = _DEMO_VIETQR["VIETQR_ACCOUNT_NAME"]
+    VIETQR_BANK_CODE = _DEMO_VIETQR["VIETQR_BANK_CODE"]
     SEPAY_WEBHOOK_SECRET = os.environ.get("SEPAY_WEBHOOK_SECRET", _DEMO_BANK_FEED_SECRET)
 
 
@@ -151,6 +158,7 @@ class TestConfig(Config):
     VIETQR_BANK_NAME = _DEMO_VIETQR["VIETQR_BANK_NAME"]
     VIETQR_ACCOUNT_NUMBER = _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"]
     VIETQR_ACCOUNT_NAME = _DEMO_VIETQR["VIETQR_ACCOUNT_NAME"]
+    VIETQR_BANK_CODE = _DEMO_VIETQR["VIETQR_BANK_CODE"]
     STRIPE_SECRET_KEY = STRIPE_PUBLISHABLE_KEY = STRIPE_WEBHOOK_SECRET = ""
     BANK_FEED_PATH = "/payments/bank-feed"
     SEPAY_WEBHOOK_SECRET = "test-sepay-secret"

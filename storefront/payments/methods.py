@@ -49,6 +49,7 @@ class TransferInstructions:
     reference: str
     payload: str
     qr_svg: str
+    app_links: tuple[tuple[str, str], ...] = ()  # (app's name, link opening it with the transfer filled in)
 
 
 class VietQRTransfer(PaymentMethodHandler):
@@ -68,7 +69,29 @@ class VietQRTransfer(PaymentMethodHandler):
             bank_name=config.get("VIETQR_BANK_NAME") or config["VIETQR_BANK_BIN"],
             bank_bin=config["VIETQR_BANK_BIN"], account_number=config["VIETQR_ACCOUNT_NUMBER"],
             account_name=config.get("VIETQR_ACCOUNT_NAME", ""), amount=order.total,
-            reference=order.payment_reference, payload=payload, qr_svg=vietqr.qr_svg(payload))
+            reference=order.payment_reference, payload=payload, qr_svg=vietqr.qr_svg(payload),
+            app_links=self._app_links(order))
+
+    def _app_links(self, order: Order) -> tuple[tuple[str, str], ...]:
+        config = current_app.config
+        if not config.get("VIETQR_BANK_CODE"):
+            return ()
+        back = url_for("orders.order_page", number=order.number, _external=True)
+        return tuple((name, vietqr.app_link(app_id, bank_code=config["VIETQR_BANK_CODE"],
+                                            account_number=config["VIETQR_ACCOUNT_NUMBER"], amount=order.total,
+                                            reference=order.payment_reference,
+                                            account_name=config.get("VIETQR_ACCOUNT_NAME", ""), return_url=back))
+                     for app_id, name in bank_apps(config))
+
+
+def bank_apps(config) -> list[tuple[str, str]]:
+    """BANK_APPS, "id:Name,id:Name": the banking apps offered a link (VietQR.io's app ids)."""
+    apps = []
+    for item in (config.get("BANK_APPS") or "").split(","):
+        app_id, _, name = item.strip().partition(":")
+        if app_id.strip() and name.strip():
+            apps.append((app_id.strip().lower(), name.strip()))
+    return apps
 
 
 # Stripe accepts a Checkout Session's expiry from 30 minutes to 24 hours after its creation.

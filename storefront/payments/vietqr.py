@@ -22,6 +22,7 @@ The payload is a row of TLV fields (two-digit id, two-digit length, value):
 import io
 import re
 import unicodedata
+from urllib.parse import quote
 
 import segno
 
@@ -145,3 +146,24 @@ def qr_png(payload: str, scale: int = 8) -> bytes:
     out = io.BytesIO()
     _qr(payload).save(out, kind="png", scale=scale, border=4, dark="#000", light="#fff")
     return out.getvalue()
+
+
+#: VietQR.io's documented link that opens a banking app with the transfer filled in (vietqr.io/deeplink).
+APP_LINK = "https://dl.vietqr.io/pay"
+_APP_ID = re.compile(r"[a-z0-9]{1,20}")
+
+
+def app_link(app_id: str, *, bank_code: str, account_number: str, amount: int, reference: str,
+             account_name: str = "", return_url: str = "") -> str:
+    """The link that opens the banking app `app_id` (VietQR.io's app id, such as "mb" or "icb") with this
+    transfer filled in: `ba` is account@bank code (the "@" kept as it is), `am` the amount in digits, `tn` the
+    description, `bn` the account's name, `url` where the app sends the buyer back."""
+    if not _APP_ID.fullmatch(app_id or "") or not _APP_ID.fullmatch(bank_code or ""):
+        raise ValueError(f"An app id and a bank code are short lower-case codes, not {app_id!r} and {bank_code!r}.")
+    parts = [f"app={app_id}", f"am={int(amount)}", f"tn={quote(clean_reference(reference))}",
+             f"ba={quote(account_number, safe='')}@{bank_code}"]
+    if account_name:
+        parts.append(f"bn={quote(account_name, safe='')}")
+    if return_url:
+        parts.append(f"url={quote(return_url, safe=':/')}")
+    return f"{APP_LINK}?{'&'.join(parts)}"

@@ -39,3 +39,19 @@ def test_a_cash_order_has_no_code(client, make_buyable, buy):
     number = buy(client, {product: 1}).location.rsplit("/", 1)[1]
     assert client.get(f"/orders/{number}/vietqr.png").status_code == 404
     assert "data-copy" not in client.get(f"/orders/{number}").get_data(as_text=True)
+
+
+def test_banking_apps_open_with_the_transfer_filled_in(app, client, make_buyable, buy, monkeypatch):
+    product = make_buyable(price=185_000, stock=4)
+    number = buy(client, {product: 1}, payment_method="vietqr").location.rsplit("/", 1)[1]
+    page = client.get(f"/orders/{number}").get_data(as_text=True)
+    link = (f"https://dl.vietqr.io/pay?app=mb&amp;am=215000&amp;tn={number}&amp;ba=0123456789@vcb"
+            f"&amp;bn=TRUNG%20TAM%20OCOP%20QUANG%20NGAI%20%28DEMO%29&amp;url=http://localhost/orders/{number}")
+    assert link in page and ">MBBank</a>" in page and ">VietinBank iPay</a>" in page
+    assert 'rel="noopener noreferrer"' in page
+    # Without the bank's code, or with no app configured, no link is offered.
+    monkeypatch.setitem(app.config, "VIETQR_BANK_CODE", "")
+    assert "dl.vietqr.io" not in client.get(f"/orders/{number}").get_data(as_text=True)
+    monkeypatch.setitem(app.config, "VIETQR_BANK_CODE", "vcb")
+    monkeypatch.setitem(app.config, "BANK_APPS", " , :x, mb: ")
+    assert "dl.vietqr.io" not in client.get(f"/orders/{number}").get_data(as_text=True)

@@ -8,7 +8,7 @@ import segno
 from PIL import Image
 
 from storefront.payments.vietqr import (
-    MAX_AMOUNT, build_payload, clean_reference, crc16_ccitt_false, qr_png, qr_svg,
+    MAX_AMOUNT, app_link, build_payload, clean_reference, crc16_ccitt_false, qr_png, qr_svg,
 )
 
 GOOD = {"bank_bin": "970436", "account_number": "1016039126", "amount": 185000, "reference": "OCOP2611220001"}
@@ -199,3 +199,15 @@ def test_png_refuses_a_bad_scale(scale):
 def test_an_empty_payload_is_refused(draw):
     with pytest.raises(ValueError):
         draw("")
+
+
+def test_an_app_link_fills_in_the_transfer_as_vietqr_io_documents_it():
+    link = app_link("icb", bank_code="vcb", account_number="113366668888", amount=790000,
+                           reference="Thanh toan DH123", account_name="NGUYEN VAN A",
+                           return_url="https://shop.example/orders/QN7K2M9PXA")
+    assert link == ("https://dl.vietqr.io/pay?app=icb&am=790000&tn=ThanhtoanDH123&ba=113366668888@vcb"
+                    "&bn=NGUYEN%20VAN%20A&url=https://shop.example/orders/QN7K2M9PXA")
+    for bad in ({"app_id": "MB Bank"}, {"bank_code": "v&cb"}, {"app_id": ""}):
+        arguments = {"app_id": "mb", "bank_code": "vcb", **bad}
+        with pytest.raises(ValueError):
+            app_link(arguments.pop("app_id"), account_number="1", amount=1, reference="QN1", **arguments)
