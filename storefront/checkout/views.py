@@ -22,7 +22,7 @@ from ..orders.pricing import shipping_fee
 from ..orders.queries import pickup_points_for
 from ..payments.methods import available_methods, method_for
 from .forms import CheckoutForm
-from .places import home_communes
+from .places import home_communes, pickup_details
 
 bp = LocalizedBlueprint("checkout", __name__)
 TOKEN_KEY = "checkout_token"
@@ -67,7 +67,7 @@ def _render(form, methods, errors=(), status=200, cart=None, points=None):
     subtotal = cart.subtotal
     return render_template(
         "storefront/checkout/checkout.html", form=form, cart=cart, points=points, methods=methods,
-        errors=list(errors), communes=home_communes(),
+        errors=list(errors), communes=home_communes(), pickups=pickup_details(points),
         delivery_fee=shipping_fee(subtotal, Fulfilment.DELIVERY),
         free_from=current_app.config["FREE_SHIPPING_FROM"]), status
 
