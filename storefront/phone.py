@@ -68,3 +68,16 @@ def format_phone(stored: str | None) -> str:
     except phonenumbers.NumberParseException:
         return stored
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def tel_href(stored: str | None) -> str:
+    """A `tel:` link's number that rings from any country ("+842553822888"); the digits as stored when the
+    number cannot be read."""
+    number = international_phone(stored)
+    return number if number is not None else re.sub(r"[^\d+]", "", stored or "")
+
+
+def phone_for_the_world(stored: str | None) -> str:
+    """A number as a visitor from abroad dials it: "+84 255 3822 888"."""
+    number = international_phone(stored)
+    return format_phone(number) if number is not None else (stored or "")

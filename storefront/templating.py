@@ -14,6 +14,7 @@ from .demo.models import DemoDataset
 from .extensions import db
 from .i18n import url_with_query
 from .pagecache import derived
+from .phone import phone_for_the_world, tel_href
 
 
 def asset_url(filename: str) -> str:
@@ -70,5 +71,7 @@ def init_app(app) -> None:
         default_rendition=default_rendition, query_with=query_with, query_without=query_without,
         demo_loaded=demo_loaded, **labels.template_globals())
     app.jinja_env.filters["format_paragraphs"] = format_paragraphs
+    app.jinja_env.filters["tel_href"] = tel_href
+    app.jinja_env.filters["phone_for_the_world"] = phone_for_the_world
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

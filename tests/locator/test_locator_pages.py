@@ -113,7 +113,7 @@ def test_a_card_has_phone_directions_products_and_whether_it_is_open(client, poi
     db.session.commit()
     monkeypatch.setattr(queries, "now_local", lambda: datetime(2027, 2, 1, 20, 30))
     html = client.get(f"/en/sales-points?{ORIGIN_QUERY}").get_data(as_text=True)
-    assert 'href="tel:0905381246"' in html
+    assert 'href="tel:+84905381246"' in html and "Call +84 905 381 246" in html  # dialable from abroad
     assert "https://www.google.com/maps/dir/?api=1&amp;destination=" in html
     assert "Black garlic" in html
     assert "Open now · closes at 21:00" in html

@@ -39,7 +39,7 @@ def test_a_request_is_stored_and_the_producers_contact_shown(client, destination
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Yêu cầu tham quan của bạn đã được gửi" in page
-    assert "0912345678" in page  # the producer's phone
+    assert 'href="tel:+84912345678">+84 912 345 678</a>' in page  # the producer's phone, dialable from abroad
     visit = db.session.scalars(select(VisitRequest)).one()
     assert (visit.name, visit.phone, visit.party_size, visit.language) == ("Nguyễn Thị Mai", "+84905381246", 4, "vi")
     assert "+84 905 381 246" in page  # the number the producer will call
