@@ -25,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Front-end packages the site serves (Leaflet and its marker clusters for the map, Chart.js for the
-# programme report), copied from node_modules into static/vendor/ (ignored by git). Only the runtime dependencies are installed when the development tools are absent.
+# programme report and OCOP in figures), copied from node_modules into static/vendor/ (ignored by git). Only the runtime dependencies are installed when the development tools are absent.
 VENDOR := static/vendor
 $(VENDOR)/.installed: package.json package-lock.json
 	test node_modules/.installed -nt package-lock.json || npm ci --omit=dev --no-audit --no-fund --loglevel=error

@@ -7,18 +7,21 @@ decision dated from 1 January of the day's year up to the day itself.
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, distinct, extract, func, select
 
 from ..areas.models import Area, AreaLevel
 from ..catalog.models import Producer, Product, ProductGroup
 from ..certification.models import CERTIFIED_STARS, Certificate
-from ..certification.queries import certified_products
+from ..certification.queries import certified_products, valid_on
+from ..clock import end_of_local_day_utc
 from ..extensions import db
 from ..labels import FUNDING_NAMES, GROUP_NAMES, PRODUCER_TYPE_PLURALS
+from ..pagecache import derived
 from ..text import sort_key
-from .queries import ProvinceFigures, province_figures
+from .queries import ProvinceFigures, province_figures, todays_figures
 
 TARGET_KEYS = ("new_certified", "new_four_star", "five_star_candidates", "modern_channel_share")
 
@@ -174,6 +177,62 @@ def by_group(day: date, group_names: dict) -> list[Breakdown]:
     return [Breakdown(str(int(group)), str(group_names[group]), _stars(counts.get(int(group), {})),
                       producers.get(int(group), 0))
             for group in ProductGroup]
+
+
+@dataclass(frozen=True)
+class YearCount:
+    """The certificates whose decision is dated in `year`, and what became of them by the day."""
+
+    year: int
+    decided: int
+    valid: int
+    expired: int
+    revoked: int
+
+
+def certificates_by_year(day: date) -> list[YearCount]:
+    """Certificates (3–5★ decisions) by the year of their decision, up to `day`, every year from the first
+    decision's to the day's, with how many are valid on `day` (certification.queries.valid_on), revoked by
+    the end of it, or expired. A renewal or an upgrade is a certificate of its own, counted in its year.
+    A certificate takes effect on its decision's date, so one decided by `day` is one of the three."""
+    year = extract("year", Certificate.decision_date)
+    revoked = Certificate.revoked_at < end_of_local_day_utc(day)
+    rows = db.session.execute(
+        select(year, func.count(), func.sum(case((valid_on(day), 1), else_=0)),
+               func.sum(case((revoked, 1), else_=0)))
+        .where(Certificate.decision_date <= day).group_by(year)).all()
+    counts = {int(y): (decided, valid or 0, revoked or 0) for y, decided, valid, revoked in rows}
+    if not counts:
+        return []
+    years = []
+    for each in range(min(counts), day.year + 1):
+        decided, valid, revoked = counts.get(each, (0, 0, 0))
+        years.append(YearCount(each, decided, valid, decided - valid - revoked, revoked))
+    return years
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    """What the public page "OCOP in figures" shows: the province's figures and the breakdowns behind them."""
+
+    figures: ProvinceFigures
+    districts: list[Breakdown]
+    groups: list[Breakdown]
+    years: list[YearCount]
+
+    @property
+    def as_of(self) -> date:
+        return self.figures.as_of
+
+
+def todays_public_figures() -> PublicFigures:
+    """Today's, computed once per content change, day and language (the groups' names are translated)."""
+    def build():
+        figures = todays_figures()
+        day = figures.as_of
+        return PublicFigures(figures, by_former_district(day), by_group(day, GROUP_NAMES),
+                             certificates_by_year(day))
+    return derived(f"reports.public.{get_locale()}", build)
 
 
 # --- The whole report, and the rows the page and the exported files share ---

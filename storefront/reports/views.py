@@ -2,6 +2,7 @@ from flask import Blueprint, jsonify, render_template
 
 from ..i18n import LocalizedBlueprint
 from ..pagecache import cached_page
+from .programme import todays_public_figures
 from .queries import todays_figures
 
 bp = LocalizedBlueprint("reports", __name__)
@@ -11,7 +12,9 @@ api = Blueprint("reports_api", __name__, url_prefix="/api/v1")
 @bp.route("/ocop-in-figures")
 @cached_page
 def figures():
-    return render_template("storefront/reports/figures.html", figures=todays_figures())
+    public = todays_public_figures()
+    return render_template("storefront/reports/figures.html", figures=public.figures, districts=public.districts,
+                           groups=public.groups, years=public.years)
 
 
 @api.route("/stats")

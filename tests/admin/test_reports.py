@@ -54,7 +54,7 @@ def test_the_report_shows_exactly_the_provinces_figures_on_the_demo(demo_office_
     # The charts' data blocks hold the same figures as their tables; the chart scripts load on this page.
     data = re.search(r'<script type="application/json" id="chart-districts-data">(.*?)</script>', page, re.S)
     assert data and '"labels"' in data.group(1)
-    assert "vendor/chart.js/chart.umd.min.js" in page and "js/admin-charts.js" in page
+    assert "vendor/chart.js/chart.umd.min.js" in page and "js/charts.js" in page
 
 
 def test_the_report_in_vietnamese(demo_office_client):
