@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 POLICIES = {
-    "shipping": _l("Delivery"),
+    "shipping": _l("Delivery and pickup"),
     "payment": _l("Payment"),
     "returns": _l("Returns and refunds"),
     "privacy": _l("Privacy"),
