@@ -137,9 +137,11 @@ def _register_blueprints(app):
     from .orders.views import bp as orders
     from .payments.views import bp as payments
     from .bankfeed.views import bp as bankfeed
+    from .policies.views import bp as policies
 
     for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
-                      locator_api, media, accounts, cart, checkout, orders, payments, bankfeed, certification):
+                      locator_api, media, accounts, cart, checkout, orders, payments, bankfeed, certification,
+                      policies):
         app.register_blueprint(blueprint)
     for module in app.config["BACK_OFFICE_MODULES"]:
         importlib.import_module(module).init_app(app)

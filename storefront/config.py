@@ -124,6 +124,18 @@ class Config:
     SEPAY_WEBHOOK_SECRET = os.environ.get("SEPAY_WEBHOOK_SECRET", "")  # HMAC-SHA256 (preferred)
     SEPAY_API_KEY = os.environ.get("SEPAY_API_KEY", "")  # or "Authorization: Apikey …"
     CASSO_WEBHOOK_SECRET = os.environ.get("CASSO_WEBHOOK_SECRET", "")  # the webhook's checksum key
+    # Who runs the shop, as the footer and the policy pages name it (Decree 52/2013/NĐ-CP, amended by
+    # 85/2021/NĐ-CP, asks an online shop to publish them). The hotline is typed as people write it and
+    # dialled in its +84 form. Production has no defaults: an empty value is left out of the pages.
+    OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "")
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "")
+    OPERATOR_HOTLINE = os.environ.get("OPERATOR_HOTLINE", "")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "")
+    OPERATOR_REGISTRATION = os.environ.get("OPERATOR_REGISTRATION", "")
+    # Days after delivery within which damaged or wrong goods may be reported for a return (the returns page).
+    RETURN_DAYS = int(os.environ.get("RETURN_DAYS", "7"))
+    # The picture a shared link shows for pages without one of their own (in static/, 1200×630).
+    SHARE_IMAGE = "img/share-default.png"
 
 
 # A fictional account, so that the demo shop takes VietQR transfers with no settings at all, and a demo
@@ -138,7 +150,23 @@ _DEMO_VIETQR = {
 }
 
 
+# A fictional operator, so that the demo's footer and policy pages read as they will (the demo notice says
+# the data are fictional; the 555 number and the .example address reach nobody).
+_DEMO_OPERATOR = {
+    "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", "Trung tâm OCOP Quảng Ngãi (demo)"),
+    "OPERATOR_ADDRESS": os.environ.get("OPERATOR_ADDRESS", "Số 0 đường Minh Hoạ, phường Cẩm Thành, tỉnh Quảng Ngãi"),
+    "OPERATOR_HOTLINE": os.environ.get("OPERATOR_HOTLINE", "0255 555 0000"),
+    "OPERATOR_EMAIL": os.environ.get("OPERATOR_EMAIL", "lienhe@ocop.quangngai.example"),
+    "OPERATOR_REGISTRATION": os.environ.get("OPERATOR_REGISTRATION", "0000000000 (demo)"),
+}
+
+
 class DevelopmentConfig(Config):
+    OPERATOR_NAME = _DEMO_OPERATOR["OPERATOR_NAME"]
+    OPERATOR_ADDRESS = _DEMO_OPERATOR["OPERATOR_ADDRESS"]
+    OPERATOR_HOTLINE = _DEMO_OPERATOR["OPERATOR_HOTLINE"]
+    OPERATOR_EMAIL = _DEMO_OPERATOR["OPERATOR_EMAIL"]
+    OPERATOR_REGISTRATION = _DEMO_OPERATOR["OPERATOR_REGISTRATION"]
     VIETQR_BANK_BIN = _DEMO_VIETQR["VIETQR_BANK_BIN"]
     VIETQR_BANK_NAME = _DEMO_VIETQR["VIETQR_BANK_NAME"]
     VIETQR_ACCOUNT_NUMBER = _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"]
@@ -148,6 +176,11 @@ class DevelopmentConfig(Config):
 
 
 class TestConfig(Config):
+    OPERATOR_NAME = _DEMO_OPERATOR["OPERATOR_NAME"]
+    OPERATOR_ADDRESS = _DEMO_OPERATOR["OPERATOR_ADDRESS"]
+    OPERATOR_HOTLINE = _DEMO_OPERATOR["OPERATOR_HOTLINE"]
+    OPERATOR_EMAIL = _DEMO_OPERATOR["OPERATOR_EMAIL"]
+    OPERATOR_REGISTRATION = _DEMO_OPERATOR["OPERATOR_REGISTRATION"]
     TESTING = True
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")

@@ -4,6 +4,7 @@ from flask_babel import get_locale, refresh
 from urllib.parse import urlencode
 
 from .clock import to_local
+from .public_urls import absolute_url
 
 DEFAULT_LANG = "vi"
 
@@ -66,8 +67,8 @@ def url_in(lang: str, _external: bool = False) -> str | None:
     endpoint = request.endpoint
     if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
         return None
-    return url_with_query(endpoint, {**(request.view_args or {}), "lang": lang}, request.args,
-                          _external=_external)
+    url = url_with_query(endpoint, {**(request.view_args or {}), "lang": lang}, request.args)
+    return absolute_url(url) if _external else url
 
 
 def follow_lang_parameter():

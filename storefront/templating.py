@@ -15,6 +15,7 @@ from .extensions import db
 from .i18n import url_with_query
 from .pagecache import derived
 from .phone import phone_for_the_world, tel_href
+from .public_urls import absolute_url
 
 
 def asset_url(filename: str) -> str:
@@ -67,7 +68,7 @@ def demo_loaded() -> bool:
 
 def init_app(app) -> None:
     app.jinja_env.globals.update(
-        asset_url=asset_url, rendition_url=rendition_url, srcset=srcset,
+        asset_url=asset_url, absolute_url=absolute_url, rendition_url=rendition_url, srcset=srcset,
         default_rendition=default_rendition, query_with=query_with, query_without=query_without,
         demo_loaded=demo_loaded, **labels.template_globals())
     app.jinja_env.filters["format_paragraphs"] = format_paragraphs

@@ -56,6 +56,7 @@ ACCESS: dict[str, dict] = {
     "locator.visit_request_sent": rule(ANYONE),
     "locator_api.geojson": rule(ANYONE),
     "reports.figures": rule(ANYONE),
+    "policies.policy": rule(ANYONE),
     "reports_api.stats": rule(ANYONE),
     "cart.show": rule(ANYONE),
     "cart.add": rule(ANYONE),

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import LocalizedBlueprint, lang_from_path, set_lang
 from ..locator.queries import current_locator
 from ..pagecache import cached_page
+from ..policies.pages import POLICIES
 from ..reports.queries import todays_figures
 
 bp = LocalizedBlueprint("site", __name__)
@@ -61,6 +62,7 @@ def sitemap():
     pages += [("locator.sales_point", {"slug": point.slug}) for point in current_locator().sales_points]
     pages += [("catalog.product", {"slug": slug}) for slug in products]
     pages += [("catalog.producer", {"slug": slug}) for slug in producers]
+    pages += [("policies.policy", {"name": name}) for name in POLICIES]
     body = render_template("sitemap.xml", pages=pages)
     return current_app.response_class(body, mimetype="application/xml")
 

@@ -1,0 +1,1 @@
+"""Who runs the shop and its published policies: returns, privacy, shipping, payment."""
