@@ -40,6 +40,10 @@
       messages.push(box.textContent.replace(/\s+/g, " ").trim());
       box.removeAttribute("role");  // read out once, by the region above
     });
+    // "Done" is seen on the line itself: shown above the heading it would push the page down under the
+    // shopper's thumb. Warnings and errors stay.
+    freshMain.querySelectorAll(".flash--success").forEach(function (flash) { flash.remove(); });
+    freshMain.querySelectorAll(".flashes").forEach(function (box) { if (!box.children.length) box.remove(); });
     main.replaceChildren.apply(main, Array.prototype.slice.call(freshMain.childNodes));
     var account = document.querySelector(".site-account");
     var freshAccount = fresh.querySelector(".site-account");

@@ -106,8 +106,9 @@ def set_quantity():
         quantity = store.parse_quantity(request.form.get("quantity"))
     except store.QuantityError:
         return _render([_quantity_error()], 400)
+    product_id = _product_id(request.form.get("product_id"))
     try:
-        change = operations.set_quantity(_product_id(request.form.get("product_id")), quantity)
+        change = operations.set_quantity(product_id, quantity)
     except operations.NotInCart as error:
         return _render([str(error)], 404)
     if change is None:
@@ -115,7 +116,8 @@ def set_quantity():
     else:
         _tell([change], _("%(product)s: %(quantity)s in your cart.",
                           product=localized(change.product, "name"), quantity=change.kept))
-    return redirect(url_for("cart.show"), 303)
+    # Back at the line pressed, not the top of a long cart (the line itself says if it was capped).
+    return redirect(url_for("cart.show", _anchor=f"line-{product_id}"), 303)
 
 
 @bp.route("/cart/remove", methods=["POST"])

@@ -28,7 +28,7 @@ def cart_page(client, lang="") -> str:
 
 def line_of(page: str, product_id: int) -> str:
     """The HTML of one cart line: from its <li> to the next."""
-    found = re.search(rf'<li class="cart-line[^"]*">(?:(?!<li class="cart-line).)*?id="quantity-{product_id}".*?</li>',
+    found = re.search(rf'<li class="cart-line[^"]*" id="line-{product_id}">(?:(?!<li class="cart-line).)*?id="quantity-{product_id}".*?</li>',
                       page, re.S)
     assert found, f"no line for product {product_id}"
     return found[0]
@@ -137,7 +137,8 @@ def test_steppers_change_the_quantity_and_the_totals_without_javascript(client, 
     assert "275.000\u00a0₫" in page  # the subtotal
 
     response = press(client, page, "more", garlic.id, lang)
-    assert response.status_code == 303 and response.location == f"{lang}/cart"
+    # Back at the line pressed, not at the top of a long cart.
+    assert response.status_code == 303 and response.location == f"{lang}/cart#line-{garlic.id}"
     page = client.get(response.location).get_data(as_text=True)
     assert quantity_in(page, garlic.id) == 3 and "360.000\u00a0₫" in line_of(page, garlic.id)
     assert "395.000\u00a0₫" in page
