@@ -96,6 +96,8 @@ class Config:
     UNPAID_ORDER_MINUTES = int(os.environ.get("UNPAID_ORDER_MINUTES", "60"))
     CART_MAX_QUANTITY = int(os.environ.get("CART_MAX_QUANTITY", "20"))
     CART_MAX_LINES = int(os.environ.get("CART_MAX_LINES", "30"))
+    # A cart line says how many are left ("Only 3 left") when the stock is at most this.
+    CART_LOW_STOCK = int(os.environ.get("CART_LOW_STOCK", "5"))
     # The account VietQR transfers are paid into; without VIETQR_ACCOUNT_NUMBER the option is hidden.
     VIETQR_BANK_BIN = os.environ.get("VIETQR_BANK_BIN", "")
     VIETQR_BANK_NAME = os.environ.get("VIETQR_BANK_NAME", "")

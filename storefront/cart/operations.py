@@ -83,3 +83,16 @@ def set_quantities(wanted: dict[int, int]) -> list[Kept]:
         if product is not None:
             changes.append(Kept(product, quantity, kept))
     return changes
+
+
+class NotInCart(NotFound):
+    """The product is not in this visitor's cart (never was, removed in another tab, or another's)."""
+
+
+def set_quantity(product_id: int | None, quantity: int) -> Kept | None:
+    """Set one line the cart already holds (the cart page's −/+ buttons): capped like every change, never
+    adding a product. Returns the line as kept, or None for a product no longer in the shop."""
+    if product_id is None or product_id not in store.items():
+        raise NotInCart(_("This product is not in your cart."))
+    changes = set_quantities({product_id: quantity})
+    return changes[0] if changes else None

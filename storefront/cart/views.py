@@ -95,6 +95,31 @@ def update():
     return redirect(url_for("cart.show"), 303)
 
 
+@bp.route("/cart/quantity", methods=["POST"])
+def set_quantity():
+    """One line's −/+ button: a form of its own that sets the line to the quantity it carries (so a form
+    sent twice, or from a page left open, sets the same quantity rather than adding again)."""
+    refused = _refused_form()
+    if refused:
+        return refused
+    try:
+        quantity = store.parse_quantity(request.form.get("quantity"))
+    except store.QuantityError:
+        return _render([_quantity_error()], 400)
+    product_id = _product_id(request.form.get("product_id"))
+    try:
+        change = operations.set_quantity(product_id, quantity)
+    except operations.NotInCart as error:
+        return _render([str(error)], 404)
+    if change is None:
+        flash(_("Your cart is updated."), "success")
+    else:
+        _tell([change], _("%(product)s: %(quantity)s in your cart.",
+                          product=localized(change.product, "name"), quantity=change.kept))
+    # Back at the line pressed, not the top of a long cart (the line itself says if it was capped).
+    return redirect(url_for("cart.show", _anchor=f"line-{product_id}"), 303)
+
+
 @bp.route("/cart/remove", methods=["POST"])
 def remove():
     refused = _refused_form()

@@ -1,6 +1,7 @@
 """Site-wide pages: home, health, robots, sitemap, and the error pages."""
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -111,8 +112,12 @@ def handle_http_error(error: HTTPException):
     _rollback_quietly()
     if request.path.startswith("/api/"):
         return jsonify(error=error.name, message=error.description, status=error.code), error.code
-    # Only a message written for the user (abort(400, description=…)), never werkzeug's default text.
-    message = error.description if error.description != type(error).description else None
+    # Only a message written for the user (abort(400, description=…)), never werkzeug's default text, nor
+    # Flask-WTF's English reason for a missing or stale form token.
+    if isinstance(error, CSRFError):
+        message = _("The form expired. Please submit it again.")
+    else:
+        message = error.description if error.description != type(error).description else None
     return _error_page(error, message), error.code, _error_headers(error)
 
 
