@@ -26,7 +26,9 @@ def a_product_with_photos() -> dict:
 
 
 def footer_fits(page) -> None:
-    """Nothing in the footer is wider than the screen, and every link in it can be tapped."""
+    """Nothing in the footer is wider than the screen, and every link in it can be tapped (measured once the
+    page and its stylesheet have loaded)."""
+    page.wait_for_load_state("load")
     overflow = page.evaluate("""() => {
         const width = document.documentElement.clientWidth;
         return [...document.querySelectorAll('.site-footer *')]
