@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from storefront.orders.phone import normalize_phone as orders_normalize_phone
-from storefront.phone import format_phone, international_phone, normalize_phone
+from storefront.phone import format_phone, international_phone, normalize_phone, phone_for_the_world, tel_href
 
 E164 = re.compile(r"\+[1-9]\d{3,14}")
 
@@ -51,3 +51,12 @@ def test_whatever_is_typed_a_visit_request_keeps_e164_or_nothing(typed):
 def test_both_modes_agree_on_vietnamese_numbers(national):
     assert normalize_phone(national) == national
     assert international_phone(national) == "+84" + national[1:]
+
+
+def test_numbers_on_public_pages_ring_from_abroad_and_odd_ones_stay_as_stored():
+    assert (tel_href("0255 3822 888"), phone_for_the_world("0255 3822 888")) == ("+842553822888", "+84 255 3822 888")
+    assert (tel_href("+49 1512 3456789"), phone_for_the_world("+49 1512 3456789")) == ("+4915123456789",
+                                                                                          "+49 1512 3456789")
+    # A number that cannot be read keeps its digits for the link and its text for the eye; nothing else passes.
+    assert (tel_href("Zalo: 123\x00 ext"), phone_for_the_world("Zalo: 123")) == ("123", "Zalo: 123")
+    assert (tel_href(None), phone_for_the_world("")) == ("", "")
