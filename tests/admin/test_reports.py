@@ -3,7 +3,6 @@ import csv
 import io
 import re
 from datetime import date, timedelta
-from html import unescape
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -12,6 +11,8 @@ from storefront.accounts.models import Role
 from storefront.certification.models import Certificate, CertificateStatus
 from storefront.clock import today
 from storefront.extensions import db
+
+from figures import table_rows
 
 # DOMAIN.md, "The province's figures (provincial report, late 2024)": the demo reproduces them on the day
 # it is loaded.
@@ -31,15 +32,6 @@ PROVINCE_FIGURES = [
     ("of which state-supported", "6"),
     ("of which privately funded", "7"),
 ]
-
-
-def table_rows(page: str, table_id: str) -> list[list[str]]:
-    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', page, re.S).group(0)
-    rows = []
-    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
-        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        rows.append([re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", cell))).strip() for cell in cells])
-    return rows
 
 
 def test_the_report_shows_exactly_the_provinces_figures_on_the_demo(demo_office_client):

@@ -2,20 +2,12 @@
 report and the import pages pass axe, in Vietnamese and English, on a desktop and a phone."""
 import pytest
 
+from figures import PAINTED
 from shop import type_second_factor_code
 
 pytestmark = pytest.mark.e2e
 
 VARIANTS = [("vi", "desktop"), ("en", "desktop"), ("vi", "phone"), ("en", "phone")]
-
-# The share of a chart's pixels that are painted: bars, axes and labels cover well over this.
-PAINTED = """(id) => {
-  const canvas = document.getElementById(id);
-  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  let painted = 0;
-  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
-  return painted / (canvas.width * canvas.height);
-}"""
 
 
 @pytest.fixture(scope="module")

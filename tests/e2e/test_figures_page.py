@@ -3,20 +3,14 @@ three charts are drawn beside their tables; without it the tables alone show. Th
 the places to visit and to certificate verification, and fits a phone's width."""
 import pytest
 
+from figures import PAINTED
+
 pytestmark = pytest.mark.e2e
 
 VARIANTS = [("vi", "desktop"), ("en", "desktop"), ("vi", "phone"), ("en", "phone")]
 IDS = ["-".join(variant) for variant in VARIANTS]
 CHARTS = ("districts", "groups", "years")
 
-# The share of a chart's pixels that are painted: bars, axes and labels cover well over this.
-PAINTED = """(id) => {
-  const canvas = document.getElementById(id);
-  const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-  let painted = 0;
-  for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
-  return painted / (canvas.width * canvas.height);
-}"""
 SIDEWAYS = "[document.documentElement.scrollWidth, window.innerWidth]"
 
 

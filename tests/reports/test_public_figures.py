@@ -4,7 +4,6 @@ Certification is judged on the day: an expired or revoked certificate never coun
 import json
 import re
 from datetime import date, datetime
-from html import unescape
 
 import pytest
 
@@ -13,16 +12,9 @@ from storefront.catalog.models import ProductGroup
 from storefront.extensions import db
 from storefront.reports.programme import YearCount, certificates_by_year
 
+from figures import table_rows
+
 DAY = date(2025, 6, 30)
-
-
-def table_rows(page: str, table_id: str) -> list[list[str]]:
-    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', page, re.S).group(0)
-    rows = []
-    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
-        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        rows.append([re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", cell))).strip() for cell in cells])
-    return rows
 
 
 def chart_data(page: str, key: str) -> dict:
