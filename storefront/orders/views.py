@@ -18,7 +18,7 @@ from ..payments import vietqr
 from ..payments.methods import METHOD_NAMES, method_for
 from . import access, workflow
 from .forms import LookupForm, OrderActionForm
-from .models import OrderStatus, PaymentMethod
+from .models import PaymentMethod
 from .operations import expire_if_due, join_guest_orders
 from .queries import order_by_number, order_for_lookup
 from .timeline import parcel, timeline
@@ -65,9 +65,7 @@ def order_page(number):
     if just_paid:
         payments.settle_from_stripe(order)  # back from Stripe's page, maybe before its webhook
     expire_if_due(order)
-    transfer = None
-    if order.payment_method is PaymentMethod.VIETQR and order.status is OrderStatus.AWAITING_PAYMENT:
-        transfer = method_for(PaymentMethod.VIETQR).instructions(order)
+    transfer = method_for(PaymentMethod.VIETQR).instructions(order)
     return render_template(
         "storefront/orders/order.html", order=order, transfer=transfer,
         status_names=workflow.STATUS_NAMES, method_names=METHOD_NAMES,
@@ -83,10 +81,10 @@ def vietqr_image(number):
     if order is None:
         abort(404)
     expire_if_due(order)
-    if order.payment_method is not PaymentMethod.VIETQR or order.status is not OrderStatus.AWAITING_PAYMENT:
+    transfer = method_for(PaymentMethod.VIETQR).instructions(order)
+    if transfer is None:  # not a transfer order, or nothing left to pay
         abort(404)
-    payload = method_for(PaymentMethod.VIETQR).instructions(order).payload
-    return Response(vietqr.qr_png(payload, scale=10), mimetype="image/png",
+    return Response(vietqr.qr_png(transfer.payload, scale=10), mimetype="image/png",
                     headers={"Content-Disposition": f'attachment; filename="vietqr-{order.number}.png"'})
 
 

@@ -60,7 +60,10 @@ class VietQRTransfer(PaymentMethodHandler):
     def available(self, config) -> bool:
         return bool(config.get("VIETQR_BANK_BIN") and config.get("VIETQR_ACCOUNT_NUMBER"))
 
-    def instructions(self, order: Order) -> TransferInstructions:
+    def instructions(self, order: Order) -> TransferInstructions | None:
+        """What the buyer needs to pay `order` by transfer; None unless it is a transfer order still waiting."""
+        if order.payment_method is not PaymentMethod.VIETQR or order.status is not OrderStatus.AWAITING_PAYMENT:
+            return None
         config = current_app.config
         payload = vietqr.build_payload(bank_bin=config["VIETQR_BANK_BIN"],
                                        account_number=config["VIETQR_ACCOUNT_NUMBER"], amount=order.total,
