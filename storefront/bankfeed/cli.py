@@ -1,6 +1,5 @@
 """`flask payments simulate-transfer`: a bank feed's delivery, signed as the service signs it, posted to the
 shop, so the whole path of a VietQR payment can be seen without a bank."""
-import json
 import secrets
 import urllib.error
 import urllib.request
