@@ -1,5 +1,5 @@
 """Two languages: Vietnamese at /…, English at /en/…, and the formatting both share."""
-from flask import Blueprint, current_app, g, redirect, request, url_for
+from flask import Blueprint, current_app, g, get_flashed_messages, message_flashed, redirect, request, session, url_for
 from flask_babel import get_locale, refresh
 from urllib.parse import urlencode
 
@@ -110,9 +110,34 @@ def format_datetime(moment) -> str:
     return to_local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else MISSING
 
 
+# A flashed message is translated when it is flashed and shown on the next page. Its category carries the
+# language it was written in, so that a page in the other language never shows it untranslated.
+LANG_TAG = "|"
+
+
+def tag_flash_with_lang(sender, message, category, **extra):
+    flashes = session.get("_flashes") or []
+    if flashes and flashes[-1] == (category, message):
+        flashes[-1] = (f"{category}{LANG_TAG}{current_lang()}", str(message))
+        session["_flashes"] = flashes
+
+
+def flashed_messages() -> list[tuple[str, str]]:
+    """The (category, message) pairs waiting for this visitor, in this page's language. Those written in
+    the other language (the visitor switched language before the next page) are dropped with the rest."""
+    shown = []
+    for tagged, message in get_flashed_messages(with_categories=True):
+        category, _, lang = tagged.partition(LANG_TAG)
+        if lang in ("", current_lang()):
+            shown.append((category, message))
+    return shown
+
+
 def init_app(app):
+    message_flashed.connect(tag_flash_with_lang, app)
     app.url_value_preprocessor(pull_lang)
     app.url_defaults(push_lang)
     app.before_request(follow_lang_parameter)
-    app.jinja_env.globals.update(current_lang=current_lang, url_in=url_in, localized=localized)
+    app.jinja_env.globals.update(current_lang=current_lang, url_in=url_in, localized=localized,
+                                flashed_messages=flashed_messages)
     app.jinja_env.filters.update(vnd=format_vnd, date_vn=format_date, datetime_vn=format_datetime)
