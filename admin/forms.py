@@ -187,6 +187,14 @@ class PhotoForm(FlaskForm):
     alt_en = StringField(_l("What the photo shows (English)"), [Optional(), at_most(300)])
 
 
+class SalesPointPhotoForm(FlaskForm):
+    """A photo of a sales point: its descriptions may be left empty ("<name> — photo n" is then said)."""
+
+    photo = FileField(_l("Photo"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    alt_vi = StringField(_l("What the photo shows (Vietnamese)"), [Optional(), at_most(300)])
+    alt_en = StringField(_l("What the photo shows (English)"), [Optional(), at_most(300)])
+
+
 class ProducerProfileForm(FlaskForm):
     address = StringField(_l("Address"), [Optional(), at_most(300)])
     phone = StringField(_l("Phone"), [Optional(), at_most(20)], render_kw={"inputmode": "tel", "autocomplete": "tel"})

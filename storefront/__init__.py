@@ -102,7 +102,8 @@ def _register_models():
     from .areas.models import Area
     from .catalog.models import CraftVillage, Producer, Product, ProductImage
     from .certification.models import Certificate
-    from .locator.models import Destination, OpeningException, OpeningHours, SalesPoint, SalesPointStock
+    from .locator.models import (Destination, OpeningException, OpeningHours, SalesPoint, SalesPointPhoto,
+                                 SalesPointStock)
     from .demo import models as _demo  # noqa: F401
     from .notifications import models as _notifications  # noqa: F401
     from .audit import models as _audit  # noqa: F401
@@ -114,7 +115,7 @@ def _register_models():
     from .search import sync as _search_sync  # noqa: F401  (the index follows committed changes)
 
     pagecache.watch(Area, CraftVillage, Producer, Product, ProductImage, Certificate, SalesPoint, MediaImage,
-                    SalesPointStock, Destination, OpeningHours, OpeningException)
+                    SalesPointStock, SalesPointPhoto, Destination, OpeningHours, OpeningException)
 
 
 def _register_blueprints(app):

@@ -46,7 +46,7 @@ class Picture:
     """A drawing to make once and reuse wherever the same key appears."""
 
     key: str
-    kind: str  # "product", "scene" or "logo"
+    kind: str  # "product", "scene", "logo", "shop_front" or "shop_interior"
     motif: str
     group: ProductGroup
     title: str
@@ -65,11 +65,13 @@ class DemoCatalogue:
     destinations: list[Destination] = field(default_factory=list)
     product_pictures: list[tuple[Product, list[Picture]]] = field(default_factory=list)
     logos: list[tuple[Producer, Picture]] = field(default_factory=list)
+    point_pictures: list[tuple[SalesPoint, list[Picture]]] = field(default_factory=list)
 
     @property
     def steps(self) -> int:
-        """Units of work in staging it, for a progress bar: the rows, then each logo and product's pictures."""
-        return 1 + len(self.logos) + len(self.product_pictures)
+        """Units of work in staging it, for a progress bar: the rows, then each logo's, product's and sales
+        point's pictures."""
+        return 1 + len(self.logos) + len(self.product_pictures) + len(self.point_pictures)
 
 
 @dataclass(eq=False)
@@ -416,6 +418,7 @@ class _Builder:
             point.hours = _weekly_hours(place.hours)
             point.exceptions = self._tet_exceptions(state, place.hours)
             point.stock = self._stock(len(self.catalogue.sales_points), area, state)
+            self.catalogue.point_pictures.append((point, _point_pictures(point, len(self.catalogue.sales_points))))
             self.catalogue.sales_points.append(point)
 
     def _tet(self) -> date:
@@ -483,6 +486,24 @@ class _Builder:
                                  closes=parse_time("21:00"), note_vi="Giờ lễ hội mùa xuân",
                                  note_en="Spring festival hours") for offset in (1, 2, 3)]
             self.catalogue.destinations.append(destination)
+
+
+def _point_pictures(point: SalesPoint, index: int) -> list[Picture]:
+    """The shop front of every point, its name on the sign and its own awning colour; the provincial showroom
+    (the first and largest) shows its shelves inside too."""
+    pictures = [Picture(f"shop_front:{point.slug}", "shop_front", str(index), ProductGroup.FOOD, point.name_vi, "",
+                        Text(f"Mặt tiền {point.name_vi}: biển tên phía trên mái hiên sọc, tủ kính bày sản phẩm OCOP "
+                             "hai bên cửa ra vào (tranh minh họa)",
+                             f"The shop front of {point.name_en or point.name_vi}: the name board above a striped "
+                             "awning, windows of OCOP products either side of the door (illustration)"))]
+    if index == 0:
+        pictures.append(Picture(f"shop_interior:{point.slug}", "shop_interior", str(index), ProductGroup.FOOD,
+                                point.name_vi, "",
+                                Text("Bên trong điểm bán: kệ hàng sản phẩm OCOP dọc tường và quầy thu ngân "
+                                     "(tranh minh họa)",
+                                     "Inside the showroom: shelves of OCOP products along the walls and the counter "
+                                     "(illustration)")))
+    return pictures
 
 
 def _weekly_hours(week: tuple) -> list[OpeningHours]:

@@ -796,3 +796,180 @@ SCENES = {
     "coast": _coast_scene, "island": _island_scene, "fields": _fields_scene,
     "cinnamon_hills": _cinnamon_hills_scene,
 }
+
+
+# Shop fronts of the sales points
+
+# One awning colour per sales point, in the order of the demo's points (then round again).
+AWNING_COLOURS = (
+    (196, 52, 44), (24, 112, 150), (46, 132, 74), (214, 128, 24), (122, 60, 140), (18, 128, 120),
+    (180, 40, 96), (60, 90, 170), (150, 96, 30), (90, 140, 40), (200, 80, 60), (40, 100, 110), (170, 120, 20),
+)
+WALLS = ((246, 236, 214), (236, 228, 236), (226, 238, 228), (248, 232, 220))
+SHELF_GOODS = ("amber", "golden", "green", "red", "honey", "brown", "cinnamon", "blue", "pink", "white")
+
+
+def shop_front_picture(name: str, index: int) -> bytes:
+    """A sales point's shop front: its name on the sign, a striped awning in the point's colour, shelves of
+    jars and bottles in the windows, a glass door and a potted plant on the pavement."""
+    awning = AWNING_COLOURS[index % len(AWNING_COLOURS)]
+    wall = WALLS[index % len(WALLS)]
+    image = _gradient(PICTURE_SIZE, (170, 214, 240), (236, 244, 248))
+    draw = ImageDraw.Draw(image)
+    width, height = image.size
+    line = max(2, round(width * 0.003))
+
+    # Pavement and kerb.
+    draw.rectangle((0, height * 0.86, width, height), fill=(200, 192, 180))
+    for column in range(12):
+        xx = column * width / 12
+        draw.line((xx, height * 0.86, xx - width * 0.04, height), fill=(176, 168, 156), width=line)
+    draw.rectangle((0, height * 0.955, width, height), fill=(150, 144, 138))
+
+    # The building, its roof line and the sign.
+    draw.rectangle((width * 0.06, height * 0.08, width * 0.94, height * 0.86), fill=wall, outline=INK, width=line)
+    draw.rectangle((width * 0.04, height * 0.06, width * 0.96, height * 0.11), fill=_mix(awning, INK, 0.45))
+    board = _mix(awning, INK, 0.55)
+    draw.rounded_rectangle((width * 0.12, height * 0.15, width * 0.88, height * 0.34), radius=width * 0.012,
+                           fill=board, outline=(226, 186, 80), width=line * 2)
+    _sign_text(draw, name, (width * 0.5, height * 0.245), width * 0.72, height * 0.17)
+
+    # The striped awning with its scalloped edge and a red lantern at each end.
+    top, bottom = height * 0.37, height * 0.47
+    stripes = 12
+    for stripe in range(stripes):
+        x0 = width * (0.1 + 0.8 * stripe / stripes)
+        x1 = width * (0.1 + 0.8 * (stripe + 1) / stripes)
+        b0 = width * (0.08 + 0.84 * stripe / stripes)
+        b1 = width * (0.08 + 0.84 * (stripe + 1) / stripes)
+        colour = awning if stripe % 2 == 0 else CREAM
+        draw.polygon([(x0, top), (x1, top), (b1, bottom), (b0, bottom)], fill=colour)
+        draw.chord((b0, bottom - (b1 - b0) / 2, b1, bottom + (b1 - b0) / 2), 0, 180, fill=colour)
+    draw.line((width * 0.1, top, width * 0.9, top), fill=INK, width=line)
+    for side in (0.1, 0.9):
+        cx, cy = width * side, bottom + height * 0.07
+        draw.line((cx, bottom, cx, cy - height * 0.03), fill=INK, width=line)
+        draw.ellipse((cx - width * 0.022, cy - height * 0.035, cx + width * 0.022, cy + height * 0.035),
+                     fill=(214, 40, 36), outline=(150, 20, 20), width=line)
+        draw.line((cx, cy + height * 0.035, cx, cy + height * 0.06), fill=(240, 190, 60), width=line * 2)
+
+    # Two windows with shelves of goods, and the door between them.
+    rng_step = index * 7
+    for left, right in ((0.12, 0.46), (0.7, 0.88)):
+        _shop_window(draw, width * left, height * 0.53, width * right, height * 0.82, line, rng_step)
+        rng_step += 5
+    door = (width * 0.51, height * 0.52, width * 0.65, height * 0.86)
+    draw.rectangle(door, fill=_mix(awning, INK, 0.3), outline=INK, width=line)
+    draw.rectangle((door[0] + width * 0.012, door[1] + height * 0.02, door[2] - width * 0.012, door[3] - height * 0.12),
+                   fill=(196, 224, 236))
+    draw.line((door[0] + width * 0.03, door[1] + height * 0.05, door[0] + width * 0.06, door[1] + height * 0.02),
+              fill=(240, 250, 252), width=line * 2)
+    draw.rounded_rectangle((door[2] - width * 0.03, height * 0.7, door[2] - width * 0.022, height * 0.76),
+                           radius=line, fill=(226, 186, 80))
+    # The OCOP sticker on the door: a gold star in a red disc.
+    cx, cy, r = (door[0] + door[2]) / 2, door[1] + height * 0.1, width * 0.025
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(190, 40, 36), outline=(240, 190, 60), width=line)
+    draw.polygon(_star(cx, cy, r * 0.75, r * 0.32), fill=(248, 206, 70))
+
+    # A potted plant on the pavement by the door.
+    px, py = width * 0.68, height * 0.9
+    draw.polygon([(px - width * 0.025, py - height * 0.06), (px + width * 0.025, py - height * 0.06),
+                  (px + width * 0.018, py), (px - width * 0.018, py)], fill=(176, 88, 50), outline=INK)
+    for angle in range(-70, 71, 28):
+        tip = (px + math.sin(math.radians(angle)) * width * 0.05, py - height * 0.06 - math.cos(math.radians(angle))
+               * height * 0.11)
+        draw.line((px, py - height * 0.06, *tip), fill=(60, 130, 60), width=line * 3)
+
+    draw.text((width * 0.015, height * 0.03), "Minh họa · Illustration", font=_font(False, round(height * 0.026)),
+              fill=(40, 70, 90), anchor="lm")
+    return _finish(image)
+
+
+def _sign_text(draw, name: str, centre: tuple[float, float], max_width: float, max_height: float) -> None:
+    """The name on the sign: "ĐIỂM GIỚI THIỆU … OCOP" small above, the place's own words large below."""
+    before, marker, after = name.partition("OCOP")
+    first, second = (before + marker).strip(), after.strip(" –-")
+    if not marker or not second:
+        first, second = "", name
+    x, y = centre
+    if first:
+        small = _fitting_font(draw, first.upper(), True, round(max_height * 0.24), max_width)
+        draw.text((x, y - max_height * 0.2), first.upper(), font=small, fill=(246, 214, 120), anchor="mm")
+        big = _fitting_font(draw, second, True, round(max_height * 0.38), max_width)
+        draw.text((x, y + max_height * 0.16), second, font=big, fill=CREAM, anchor="mm")
+    else:
+        big = _fitting_font(draw, second, True, round(max_height * 0.4), max_width)
+        draw.text((x, y), second, font=big, fill=CREAM, anchor="mm")
+
+
+def shop_interior_picture(index: int) -> bytes:
+    """Inside a showroom: shelves of OCOP goods along the wall, lamps, and the counter in the point's colour."""
+    awning = AWNING_COLOURS[index % len(AWNING_COLOURS)]
+    image = _gradient(PICTURE_SIZE, (250, 240, 222), (232, 218, 196))
+    draw = ImageDraw.Draw(image)
+    width, height = image.size
+    line = max(2, round(width * 0.003))
+    draw.rectangle((0, height * 0.78, width, height), fill=(196, 160, 120))
+    for column in range(10):
+        xx = column * width / 9
+        draw.line((width / 2 + (xx - width / 2) * 0.6, height * 0.78, xx, height), fill=(170, 134, 96), width=line)
+    for step, (left, right) in enumerate(((0.04, 0.34), (0.36, 0.64), (0.66, 0.96))):
+        draw.rectangle((width * left - line * 3, height * 0.14, width * right + line * 3, height * 0.78),
+                       fill=(150, 100, 60))
+        _shop_window(draw, width * left, height * 0.16, width * right, height * 0.76, line, index * 7 + step * 4,
+                     backing=(246, 236, 220), shelves=4)
+    for side in (0.28, 0.5, 0.72):
+        cx = width * side
+        draw.line((cx, 0, cx, height * 0.05), fill=INK, width=line)
+        draw.chord((cx - width * 0.05, height * 0.03, cx + width * 0.05, height * 0.12), 180, 360,
+                   fill=_mix(awning, INK, 0.2))
+        draw.ellipse((cx - width * 0.012, height * 0.065, cx + width * 0.012, height * 0.095), fill=(255, 236, 160))
+    counter = (width * 0.22, height * 0.64, width * 0.78, height * 0.92)
+    draw.rectangle((counter[0] - width * 0.02, counter[1] - height * 0.03, counter[2] + width * 0.02, counter[1]),
+                   fill=(120, 80, 50), outline=INK, width=line)
+    draw.rectangle(counter, fill=awning, outline=INK, width=line)
+    cx, cy, r = width * 0.5, height * 0.78, width * 0.045
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(190, 40, 36), outline=(240, 190, 60), width=line * 2)
+    draw.polygon(_star(cx, cy, r * 0.75, r * 0.32), fill=(248, 206, 70))
+    draw.text((cx, cy + r * 1.6), "OCOP", font=_font(True, round(height * 0.045)), fill=CREAM, anchor="mm")
+    draw.text((width * 0.015, height * 0.03), "Minh họa · Illustration", font=_font(False, round(height * 0.026)),
+              fill=(90, 60, 40), anchor="lm")
+    return _finish(image)
+
+
+def _shop_window(draw, left, top, right, bottom, line, seed, backing=(214, 232, 238), shelves=3) -> None:
+    draw.rectangle((left, top, right, bottom), fill=backing, outline=INK, width=line)
+    height = (bottom - top) / shelves
+    for shelf in range(shelves):
+        base = top + height * (shelf + 1) - line * 2
+        draw.rectangle((left, base, right, base + line * 2), fill=(140, 96, 56))
+        x = left + line * 4
+        item = 0
+        while True:
+            tint = TINTS[SHELF_GOODS[(seed + shelf * 3 + item) % len(SHELF_GOODS)]]
+            tall = (seed + item + shelf) % 3
+            item_width = height * (0.28 if tall == 1 else 0.36)
+            if x + item_width > right - line * 4:
+                break
+            item_height = height * (0.7 if tall == 1 else 0.5 if tall == 0 else 0.42)
+            if tall == 1:  # a bottle
+                draw.rectangle((x, base - item_height * 0.75, x + item_width, base), fill=tint, outline=INK, width=1)
+                draw.rectangle((x + item_width * 0.32, base - item_height, x + item_width * 0.68,
+                                base - item_height * 0.75), fill=tint, outline=INK, width=1)
+            else:  # a jar with a lid and a label
+                draw.rounded_rectangle((x, base - item_height, x + item_width, base), radius=line * 2, fill=tint,
+                                       outline=INK, width=1)
+                draw.rectangle((x - line, base - item_height - line * 3, x + item_width + line,
+                                base - item_height + line), fill=(190, 60, 40))
+                draw.rectangle((x + item_width * 0.15, base - item_height * 0.6, x + item_width * 0.85,
+                                base - item_height * 0.3), fill=CREAM)
+            x += item_width + line * 5
+            item += 1
+    if backing == (214, 232, 238):  # glass: a glint
+            draw.line((left + line * 6, top + line * 6, left + (right - left) * 0.3, top + line * 6),
+                  fill=(250, 252, 252), width=line * 2)
+
+
+def _star(cx, cy, outer, inner):
+    return [(cx + math.cos(math.radians(-90 + step * 36)) * (outer if step % 2 == 0 else inner),
+             cy + math.sin(math.radians(-90 + step * 36)) * (outer if step % 2 == 0 else inner)) for step in range(10)]

@@ -13,7 +13,7 @@ from ..catalog.models import CraftVillage, Producer, Product, ProductImage
 from ..certification.models import Certificate
 from ..errors import DomainError
 from ..extensions import db
-from ..locator.models import SalesPoint
+from ..locator.models import SalesPoint, SalesPointPhoto
 from ..media.models import MediaImage
 from ..media.pipeline import store_image
 from . import drawing
@@ -71,6 +71,11 @@ def stage_demo_catalogue(catalogue: DemoCatalogue, advance: Callable[[int], None
             product.images.append(ProductImage(image=_stored(picture, stored), position=position,
                                                alt_vi=picture.alt.vi, alt_en=picture.alt.en))
         advance(1)
+    for point, pictures in catalogue.point_pictures:
+        for position, picture in enumerate(pictures):
+            point.photos.append(SalesPointPhoto(image=_stored(picture, stored), position=position,
+                                                alt_vi=picture.alt.vi, alt_en=picture.alt.en))
+        advance(1)
     dataset = DemoDataset()
     db.session.add(dataset)
     return dataset
@@ -81,6 +86,10 @@ def _stored(picture: Picture, stored: dict[str, MediaImage]) -> MediaImage:
     if picture.key not in stored:
         if picture.kind == "logo":
             data = drawing.logo_picture(picture.motif, picture.group)
+        elif picture.kind == "shop_front":
+            data = drawing.shop_front_picture(picture.title, int(picture.motif))
+        elif picture.kind == "shop_interior":
+            data = drawing.shop_interior_picture(int(picture.motif))
         elif picture.kind == "scene":
             data = drawing.scene_picture(picture.motif, picture.title, picture.caption)
         else:

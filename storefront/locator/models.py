@@ -2,13 +2,16 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
 from ..catalog.models import Product
 from ..clock import utcnow
 from ..extensions import db, enum_column
+from ..media.models import MediaImage
 from ..phone import format_phone
 
 
@@ -48,9 +51,49 @@ class SalesPoint(db.Model):
     exceptions: Mapped[list["OpeningException"]] = relationship(
         back_populates="sales_point", order_by="[OpeningException.day, OpeningException.opens]",
         cascade="all, delete-orphan")
+    photos: Mapped[list["SalesPointPhoto"]] = relationship(
+        back_populates="sales_point", order_by="SalesPointPhoto.position", cascade="all, delete-orphan")
 
     def __repr__(self):
         return f"<SalesPoint {self.slug}>"
+
+
+def default_photo_alt(name_vi: str, name_en: str | None, number: int, lang: str) -> str:
+    """What a photo of a sales point says to someone who cannot see it when the office wrote nothing:
+    "<the point's name> — photo n", in the page's language."""
+    with force_locale(lang):
+        return _("%(name)s — photo %(number)d", name=(name_en or name_vi) if lang == "en" else name_vi,
+                 number=number)
+
+
+class SalesPointPhoto(db.Model):
+    """A photo of a sales point, in the order the office chose. The image is kept when the photo is removed
+    (like a product's photo: its files are named by their content and may serve another photo)."""
+
+    __table_args__ = (
+        UniqueConstraint("sales_point_id", "image_id"),
+        CheckConstraint("position >= 0", name="position_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sales_point_id: Mapped[int] = mapped_column(ForeignKey("sales_point.id", ondelete="CASCADE"), index=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("media_image.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    # Empty: the page says "<name> — photo n" (default_photo_alt).
+    alt_vi: Mapped[str] = mapped_column(String(300), default="")
+    alt_en: Mapped[str | None] = mapped_column(String(300))
+
+    sales_point: Mapped[SalesPoint] = relationship(back_populates="photos")
+    image: Mapped[MediaImage] = relationship(lazy="joined")
+
+    def alt(self, lang: str) -> str:
+        """The description in `lang`: the office's, else the default (an English page never reads out the
+        Vietnamese one to a visitor who asked for English)."""
+        written = self.alt_en if lang == "en" else self.alt_vi
+        if written:
+            return written
+        point = self.sales_point
+        return default_photo_alt(point.name_vi, point.name_en, self.position + 1, lang)
 
 
 class SalesPointStock(db.Model):

@@ -11,14 +11,16 @@ from flask_babel import lazy_gettext as _l
 from ..areas.models import Area, AreaLevel
 from ..audit.operations import record
 from ..catalog.models import Product, ProductGroup
-from ..catalog.operations import PHONE_PATTERN, clean_text, unique_slug
+from ..catalog.operations import MAX_PHOTOS, PHONE_PATTERN, clean_text, unique_slug
 from ..clock import today
-from ..errors import DomainError, FieldError
+from ..errors import DomainError, FieldError, NotFound
 from ..extensions import db
+from ..media.pipeline import store_image
 from ..notifications.operations import queue_message
 from ..phone import format_phone, international_phone
 from .hours import Schedule, schedule_from_rows
-from .models import Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointStock, VisitRequest
+from .models import (Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointPhoto, SalesPointStock,
+                     VisitRequest)
 
 
 class ClosedThatDay(DomainError):
@@ -175,3 +177,102 @@ def set_sales_point_published(point: SalesPoint, published: bool) -> SalesPoint:
     point.is_published = published
     record("sales_point.publish" if published else "sales_point.unpublish", point)
     return point
+
+
+# --- photos of a sales point ---
+
+MAX_ALT_LENGTH = 300
+
+
+def _photo_alt(alt_vi: str | None, alt_en: str | None, number: int | None = None) -> tuple[str, str | None]:
+    """The two descriptions of a photo, cleaned; empty ones fall back to "<name> — photo n" when shown."""
+    cleaned = clean_text({"alt_vi": alt_vi or "", "alt_en": alt_en or ""})
+    alt_vi, alt_en = cleaned["alt_vi"] or "", cleaned["alt_en"] or None
+    for name, value in (("alt_vi", alt_vi), ("alt_en", alt_en)):
+        if value and len(value) > MAX_ALT_LENGTH:
+            if number is None:
+                raise FieldError(name, _("A photo's description may have at most %(count)d characters.",
+                                         count=MAX_ALT_LENGTH))
+            raise FieldError(name, _("The description of photo %(number)d may have at most %(count)d characters.",
+                                     number=number, count=MAX_ALT_LENGTH))
+    return alt_vi, alt_en
+
+
+def add_sales_point_photo(point: SalesPoint, data: bytes, alt_vi: str | None = "",
+                          alt_en: str | None = None) -> SalesPointPhoto:
+    """Store an uploaded photo through the image pipeline and add it after the point's photos.
+
+    Everything that can be checked before the file is read is checked first: a refused upload leaves no
+    file and no row behind."""
+    alt_vi, alt_en = _photo_alt(alt_vi, alt_en)
+    before = len(point.photos)
+    if before >= MAX_PHOTOS:
+        raise FieldError("photo", _("A sales point shows at most %(count)s photos: remove one first.",
+                                    count=MAX_PHOTOS))
+    image = store_image(data)
+    db.session.flush()  # the image's id (a new MediaImage only: the point is unchanged so far)
+    if any(photo.image_id == image.id for photo in point.photos):
+        raise FieldError("photo", _("This photo is already among the sales point's photos."))
+    photo = SalesPointPhoto(image=image, position=before, alt_vi=alt_vi, alt_en=alt_en)
+    point.photos.append(photo)
+    record("sales_point.photo_add", point, changes={"photos": [before, before + 1]})
+    return photo
+
+
+def remove_sales_point_photo(point: SalesPoint, photo_id: int) -> None:
+    """Take a photo off the point; the others close up. Its image stays, as a product photo's does."""
+    photo = next((photo for photo in point.photos if photo.id == photo_id), None)
+    if photo is None:
+        raise NotFound(_("That photo is not among the sales point's photos."))
+    before = len(point.photos)
+    point.photos.remove(photo)
+    for position, kept in enumerate(point.photos):
+        kept.position = position
+    record("sales_point.photo_remove", point, changes={"photos": [before, before - 1]})
+
+
+def update_sales_point_photos(point: SalesPoint, wanted: dict[int, dict]) -> bool:
+    """Put the point's photos in a new order and rewrite their descriptions, all at once.
+
+    `wanted` maps each photo's id to {"position": 1…n (None when it could not be read), "alt_vi", "alt_en"}.
+    A photo moved to a place another one keeps goes before it when it moved up, after it when it moved
+    down. Returns whether anything changed (an unchanged form records nothing)."""
+    photos = list(point.photos)
+    if set(wanted) != {photo.id for photo in photos}:
+        raise DomainError(_("The photos changed while you were editing them: look at them again and repeat "
+                            "your change."))
+    count = len(photos)
+    cleaned = {}
+    for number, photo in enumerate(photos, 1):
+        position = wanted[photo.id].get("position")
+        if not isinstance(position, int) or isinstance(position, bool) or not 1 <= position <= count:
+            raise DomainError(_("Photo %(number)d: choose its place, from 1 to %(count)d.", number=number,
+                                count=count))
+        cleaned[photo.id] = (position, *_photo_alt(wanted[photo.id].get("alt_vi"), wanted[photo.id].get("alt_en"),
+                                                   number))
+
+    def rank(photo):
+        position = cleaned[photo.id][0]
+        current = photo.position + 1
+        return position, (position > current) - (position < current), photo.position
+
+    ordered = sorted(photos, key=rank)
+    changes = {}
+    if ordered != photos:
+        changes["photo_order"] = [", ".join(str(n) for n in range(1, count + 1)),
+                                  ", ".join(str(photos.index(photo) + 1) for photo in ordered)]
+    for language in ("vi", "en"):
+        name = f"alt_{language}"
+        changed = [(number, getattr(photo, name), cleaned[photo.id][1 if language == "vi" else 2])
+                   for number, photo in enumerate(ordered, 1)
+                   if (getattr(photo, name) or None) != (cleaned[photo.id][1 if language == "vi" else 2] or None)]
+        if changed:
+            changes[f"photo_{name}"] = ["; ".join(f"{number}: {old or '—'}" for number, old, _new in changed),
+                                        "; ".join(f"{number}: {new or '—'}" for number, _old, new in changed)]
+    if not changes:
+        return False
+    for position, photo in enumerate(ordered):
+        photo.position, photo.alt_vi, photo.alt_en = position, cleaned[photo.id][1], cleaned[photo.id][2]
+    point.photos[:] = ordered
+    record("sales_point.photos", point, changes=changes)
+    return True

@@ -22,13 +22,15 @@ from ..catalog.listing import current_listing
 from ..catalog.models import Producer, Product
 from ..clock import LOCAL_TZ, today
 from ..extensions import db
+from ..media.models import MediaImage
 from ..pagecache import derived
 from ..text import sort_key
 from . import gazetteer
 from .gazetteer import NamedPlace, UnknownPlace
 from .geo import EARTH_RADIUS_KM, Position
 from .hours import Schedule, schedule_from_rows
-from .models import Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointStock, VisitRequest
+from .models import (Destination, Funding, OpeningException, OpeningHours, SalesPoint, SalesPointPhoto, SalesPointStock,
+                     VisitRequest, default_photo_alt)
 
 SALES_POINT, DESTINATION = "sales_point", "destination"
 
@@ -51,6 +53,28 @@ class StockedProduct:
     name_en: str | None
     group: int
     stars: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRef:
+    """What the templates need of a MediaImage (rendition_url, srcset, picture(), a page's share image)."""
+
+    key: str
+    width: int
+    height: int
+    widths: tuple[int, ...]
+
+    def height_for(self, width: int) -> int:
+        return round(self.height * width / self.width)
+
+
+@dataclass(frozen=True, slots=True)
+class PlacePhoto:
+    """A photo of a sales point, its descriptions written out in both languages (the default filled in)."""
+
+    image: ImageRef
+    alt_vi: str
+    alt_en: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +102,7 @@ class Place:
     producer_name: str | None = None
     producer_slug: str | None = None
     stars: int | None = None
+    photos: tuple[PlacePhoto, ...] = ()  # a sales point's, in the office's order
     name_key: tuple = ()
     groups: frozenset = frozenset()
     # Sines and cosines of half the latitude and longitude, and the latitude's cosine: sorting many places
@@ -212,6 +237,14 @@ def build_locator(day: date) -> Locator:
         if product_id in products:
             stock.setdefault(point_id, []).append((products[product_id], quantity))
 
+    photo_rows: dict[int, list] = {}
+    for row in db.session.execute(
+            select(SalesPointPhoto.sales_point_id, SalesPointPhoto.alt_vi, SalesPointPhoto.alt_en, MediaImage.key,
+                   MediaImage.width, MediaImage.height, MediaImage.rendition_widths)
+            .join(MediaImage, MediaImage.id == SalesPointPhoto.image_id)
+            .order_by(SalesPointPhoto.sales_point_id, SalesPointPhoto.position, SalesPointPhoto.id)):
+        photo_rows.setdefault(row.sales_point_id, []).append(row)
+
     locator = Locator()
     for point in db.session.scalars(select(SalesPoint).where(SalesPoint.is_published.is_(True))):
         carried = sorted(stock.get(point.id, []), key=lambda pair: (-pair[0].stars, sort_key(pair[0].name_vi)))
@@ -224,6 +257,7 @@ def build_locator(day: date) -> Locator:
             {product.id: quantity for product, quantity in carried if quantity is not None},
             funding=point.funding, hours_note_vi=point.opening_hours_vi or "", hours_note_en=point.opening_hours_en,
             description_vi=point.description_vi or "", description_en=point.description_en,
+            photos=_place_photos(point, photo_rows.get(point.id, [])),
             name_key=sort_key(point.name_vi), groups=frozenset(product.group for product, _ in carried)))
     for (destination, slug, name_vi, name_en, group, description_vi, description_en, producer_name, producer_slug,
          producer_phone) in destination_rows:
@@ -251,6 +285,14 @@ def build_locator(day: date) -> Locator:
     locator.communes = sorted({p.area for p in everywhere}, key=lambda a: sort_key(a.name))
     locator.named_places = _named_places(areas, ref, everywhere)
     return locator
+
+
+def _place_photos(point: SalesPoint, rows: list) -> tuple[PlacePhoto, ...]:
+    return tuple(
+        PlacePhoto(ImageRef(row.key, row.width, row.height, tuple(int(w) for w in row.rendition_widths.split(","))),
+                   row.alt_vi or default_photo_alt(point.name_vi, point.name_en, number, "vi"),
+                   row.alt_en or default_photo_alt(point.name_vi, point.name_en, number, "en"))
+        for number, row in enumerate(rows, 1))
 
 
 def _listed_on(day: date) -> dict:
