@@ -256,3 +256,18 @@ def test_sales_points_are_in_the_province(demo):
         assert len(point.stock) >= 10, point.slug
         assert re.fullmatch(r"0\d{9}", point.phone)
         assert point.area.level is AreaLevel.COMMUNE
+
+
+def test_every_sales_point_has_its_drawn_shop_front_with_renditions(demo):
+    points = db.session.scalars(select(SalesPoint).order_by(SalesPoint.id)).all()
+    keys = set()
+    for point in points:
+        assert point.photos, point.slug
+        front = point.photos[0]
+        assert front.alt_vi.startswith(f"Mặt tiền {point.name_vi}") and front.alt_en.startswith("The shop front of")
+        assert (front.image.width, front.image.height) == drawing.PICTURE_SIZE
+        for width in front.image.widths:
+            assert rendition_path(front.image.key, width).is_file()
+        keys.add(front.image.key)
+    assert len(keys) == len(points)  # each its own drawing: its name on the sign, its awning colour
+    assert len(points[0].photos) == 2  # the provincial showroom shows its shelves inside too
