@@ -55,7 +55,28 @@ def test_pictures_are_reused_wherever_they_are_the_same_drawing():
     keys = [picture.key for _product, pictures in catalogue.product_pictures for picture in pictures]
 
     assert len(set(keys)) < len(keys) / 2
-    assert catalogue.steps == 1 + len(catalogue.logos) + len(catalogue.products)
+    assert catalogue.steps == 1 + len(catalogue.logos) + len(catalogue.products) + len(catalogue.sales_points)
+
+
+def test_each_sales_point_gets_its_own_shop_front_with_its_name_on_the_sign():
+    catalogue = build_catalogue(date(2026, 11, 22))
+    fronts = [pictures[0] for _point, pictures in catalogue.point_pictures]
+
+    assert [point for point, _pictures in catalogue.point_pictures] == catalogue.sales_points
+    assert {picture.kind for picture in fronts} == {"shop_front"}
+    assert [picture.title for picture in fronts] == [point.name_vi for point in catalogue.sales_points]
+    assert len({picture.motif for picture in fronts}) == len(fronts)  # an awning colour each
+
+
+def test_a_shop_front_shows_its_awning_colour_and_differs_per_point():
+    first = Image.open(io.BytesIO(drawing.shop_front_picture("Điểm giới thiệu và bán sản phẩm OCOP Ba Tơ", 0)))
+    second = Image.open(io.BytesIO(drawing.shop_front_picture("Điểm giới thiệu và bán sản phẩm OCOP Ba Tơ", 1)))
+
+    assert first.format == "PNG" and first.size == drawing.PICTURE_SIZE
+    # The first stripe of the awning, just under its top edge.
+    x, y = round(first.width * 0.13), round(first.height * 0.4)
+    assert first.getpixel((x, y))[:3] == pytest.approx(drawing.AWNING_COLOURS[0], abs=6)
+    assert second.getpixel((x, y))[:3] == pytest.approx(drawing.AWNING_COLOURS[1], abs=6)
 
 
 def test_a_product_picture_is_a_modest_png_with_the_groups_colours():
