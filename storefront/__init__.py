@@ -163,7 +163,8 @@ def _register_buying_globals(app):
                                  lowest_delivery_fee=delivery_quotes.lowest_fee,
                                  free_delivery_note=delivery_quotes.free_delivery_note)
     app.jinja_env.globals.update(delivery_zone_name=delivery_quotes.zone_name,
-                                 delivery_estimate=delivery_quotes.order_estimate)
+                                 delivery_estimate=delivery_quotes.order_estimate,
+                                 delivery_zone_table=delivery_quotes.zone_table)
 
 
 def _register_commands(app):

@@ -10,7 +10,7 @@ from ..addresses.units import HOME_PROVINCE, commune_named, province_named
 from ..i18n import format_vnd
 from ..text import sort_key
 from .rates import Rates
-from .zones import ZONE_NAMES, Zone, islands_of, zone_for
+from .zones import ZONE_AREAS, ZONE_NAMES, Zone, islands_of, zone_for
 
 
 def rates() -> Rates:
@@ -150,3 +150,18 @@ def order_estimate(order) -> str:
                                                                       "shipped"):
         return ""
     return window_text(order.delivery_earliest, order.delivery_latest)
+
+
+@dataclass(frozen=True)
+class ZoneLine:
+    name: str
+    area: str
+    fee: int
+    days_text: str
+    free_over_threshold: bool
+
+
+def zone_table() -> list[ZoneLine]:
+    """Each zone, where it is, its fee and its delivery time: the shipping policy's table."""
+    return [ZoneLine(str(ZONE_NAMES[zone]), str(ZONE_AREAS[zone]), rate.fee, days_text(rate.min_days, rate.max_days),
+                     rate.free_over_threshold) for zone, rate in rates().zones.items()]

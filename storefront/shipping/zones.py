@@ -34,6 +34,15 @@ ZONE_NAMES = {
     Zone.ISLAND: _l("island"),
 }
 
+# Where each zone is, as the shipping policy says it.
+ZONE_AREAS = {
+    Zone.HOME: _l("Quảng Ngãi province, the former Kon Tum included"),
+    Zone.NEIGHBOUR: _l("Đà Nẵng and Gia Lai"),
+    Zone.COUNTRY: _l("every other province and city"),
+    Zone.ISLAND: _l("island communes and special zones: Lý Sơn, Côn Đảo, Phú Quốc, Phú Quý, Cô Tô, Vân Đồn, "
+                    "Cát Hải, Bạch Long Vĩ, Cồn Cỏ, Kiên Hải, Thổ Châu, Trường Sa, Hoàng Sa and others"),
+}
+
 # By the codenames of the `vietnam-provinces` data (stable, unlike a name's spelling).
 NEIGHBOURS = frozenset({"da_nang", "gia_lai"})
 
