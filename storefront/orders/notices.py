@@ -30,7 +30,7 @@ def _lines_text(lines, english: bool = False) -> str:
 
 
 def _delivery_estimate(order: Order) -> str:
-    """"Estimated delivery 12–14/12 (neighbouring province, 2–3 days)." or "" (pickup)."""
+    """"Estimated delivery 12–14/12 (neighbouring province)." or "" (pickup, an older order, one done with)."""
     dates = order_estimate(order)
     if not dates:
         return ""
@@ -115,7 +115,7 @@ def producers_new_order(order: Order) -> None:
                           commune=order.commune, province=order.province)
             body = "\n\n".join(part for part in (
                 _("New order %(number)s: please prepare these products.", number=order.number),
-                _lines_text(lines), where, _buyer_note(order)) if part)
+                _lines_text(lines), where, _delivery_estimate(order), _buyer_note(order)) if part)
             for recipient in sorted(recipients_of[producer_id]):
                 # Once: an order is accepted (confirmed or paid) once.
                 queue_message("order-producer", recipient, _("New order %(number)s", number=order.number), body)

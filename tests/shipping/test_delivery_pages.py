@@ -258,3 +258,13 @@ def test_a_finished_order_no_longer_promises_dates(client, make_buyable):
     order.status = OrderStatus.COMPLETED
     db.session.commit()
     assert "Giao dự kiến" not in client.get(response.location).get_data(as_text=True)
+
+
+def test_the_producers_are_told_by_when_the_parcel_is_expected(client, make_buyable, make_producer, travel_to):
+    producer = make_producer(email="hoptac@example.vn")
+    product = make_buyable(price=100_000, stock=5, producer=producer)
+    travel_to(coming(12, 10))
+    add(client, product)
+    checkout(client, "/en", province="Quảng Ngãi", commune="Đặc khu Lý Sơn")
+    body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.kind == "order-producer"))
+    assert "Giao dự kiến 15–18/12 (hải đảo)." in body  # in Vietnamese, whatever the shopper's language
