@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
-from . import i18n, pagecache, templating
+from . import i18n, pagecache, shipping, templating
 from .config import DEFAULT_SECRET, INSTANCE_DIR, config_from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -69,6 +69,7 @@ def create_app(config=None) -> Flask:
     if isinstance(config, dict):
         app.config.update(config)
     _refuse_default_secret_in_production(app)
+    shipping.init_app(app)  # the delivery rates: a bad setting stops the shop here
     if app.config["TRUSTED_PROXY_COUNT"]:
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -139,10 +140,11 @@ def _register_blueprints(app):
     from .payments.views import bp as payments
     from .bankfeed.views import bp as bankfeed
     from .policies.views import bp as policies
+    from .shipping.views import bp as shipping
 
     for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
                       locator_api, media, accounts, cart, checkout, orders, payments, bankfeed, certification,
-                      policies):
+                      policies, shipping):
         app.register_blueprint(blueprint)
     for module in app.config["BACK_OFFICE_MODULES"]:
         importlib.import_module(module).init_app(app)
@@ -152,9 +154,18 @@ def _register_blueprints(app):
 def _register_buying_globals(app):
     from .cart.store import count as cart_count
     from .orders.rules import problem_message, purchase_problem
+    from .shipping import preference as delivery
+    from .shipping import queries as delivery_quotes
 
     app.jinja_env.globals.update(cart_count=cart_count, purchase_problem=purchase_problem,
-                                 problem_message=problem_message)
+                                 problem_message=problem_message, visitor_delivery=delivery.visitor_delivery,
+                                 delivery_provinces=delivery_quotes.provinces,
+                                 province_short_name=delivery_quotes.short_name,
+                                 lowest_delivery_fee=delivery_quotes.lowest_fee,
+                                 free_delivery_note=delivery_quotes.free_delivery_note)
+    app.jinja_env.globals.update(delivery_zone_name=delivery_quotes.zone_name,
+                                 delivery_estimate=delivery_quotes.order_estimate,
+                                 delivery_zone_table=delivery_quotes.zone_table)
 
 
 def _register_commands(app):

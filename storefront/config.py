@@ -89,9 +89,13 @@ class Config:
     IMPORT_DIR = os.environ.get("IMPORT_DIR", str(INSTANCE_DIR / "imports"))
     # The back office's packages, registered by the factory (the storefront never imports them).
     BACK_OFFICE_MODULES = ("admin",)
-    # Buying. Delivery costs SHIPPING_FEE đồng, nothing from FREE_SHIPPING_FROM đồng of goods up; pickup is free.
-    SHIPPING_FEE = int(os.environ.get("SHIPPING_FEE", "30000"))
-    FREE_SHIPPING_FROM = int(os.environ.get("FREE_SHIPPING_FROM", "500000"))
+    # Buying. Delivery is priced by zone (within Quảng Ngãi, neighbouring provinces, the rest of Vietnam,
+    # islands): SHIPPING_ZONES, a JSON object, changes any zone's fee (đồng) and days ([fewest, most]) and
+    # whether FREE_SHIPPING_FROM đồng of goods makes it free (islands: not by default). Defaults and the
+    # checks run at start-up: storefront/shipping/rates.py. FREE_SHIPPING_FROM 0: never free. Pickup is free.
+    # Example: SHIPPING_ZONES='{"island": {"fee": 80000, "days": [6, 10]}, "home": {"fee": 15000}}'
+    SHIPPING_ZONES = os.environ.get("SHIPPING_ZONES", "")
+    FREE_SHIPPING_FROM = os.environ.get("FREE_SHIPPING_FROM", "500000")
     # Minutes an order paid by transfer or card is held (its stock reserved) before it expires unpaid.
     UNPAID_ORDER_MINUTES = int(os.environ.get("UNPAID_ORDER_MINUTES", "60"))
     CART_MAX_QUANTITY = int(os.environ.get("CART_MAX_QUANTITY", "20"))

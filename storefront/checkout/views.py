@@ -18,9 +18,11 @@ from ..cart.queries import cart_view
 from ..orders import access
 from ..orders.models import Fulfilment, PaymentMethod
 from ..orders.operations import Buyer, CartProblem, order_for_token, place_order
-from ..orders.pricing import shipping_fee
 from ..orders.queries import pickup_points_for
 from ..payments.methods import available_methods, method_for
+from ..addresses.units import province_named
+from ..shipping.preference import remember_province, remembered_province
+from ..shipping.queries import lowest_fee, quote_for_address, short_name
 from .forms import CheckoutForm
 from .places import home_communes, pickup_details
 
@@ -55,6 +57,9 @@ def _form(points):
         form.token.data = _token()
         if methods and not form.payment_method.data:
             form.payment_method.data = methods[0].code.value
+        known = remembered_province()
+        if known is not None:
+            form.province.data = short_name(known)
         if current_user.is_authenticated:
             form.name.data = form.name.data or current_user.name
             form.email.data = form.email.data or current_user.email
@@ -64,12 +69,15 @@ def _form(points):
 def _render(form, methods, errors=(), status=200, cart=None, points=None):
     cart = cart or cart_view(store.items())
     points = points if points is not None else pickup_points_for(cart.product_ids)
-    subtotal = cart.subtotal
+    # The fee of the province (and commune) in the form: what the order will be charged, computed again
+    # by place_order. None until a province of Vietnam is chosen.
+    delivery = quote_for_address(form.province.data, form.commune.data, cart.subtotal)
+    province = province_named(form.province.data)
     return render_template(
         "storefront/checkout/checkout.html", form=form, cart=cart, points=points, methods=methods,
         errors=list(errors), communes=home_communes(), pickups=pickup_details(points),
-        delivery_fee=shipping_fee(subtotal, Fulfilment.DELIVERY),
-        free_from=current_app.config["FREE_SHIPPING_FROM"]), status
+        delivery=delivery, delivery_province=short_name(province) if province else "",
+        lowest_fee=lowest_fee()), status
 
 
 def _cart_page(errors, status=409):
@@ -97,6 +105,10 @@ def checkout():
     if repeated_fields(request.form):
         return _render(form, methods, [_("The form was sent with a field given twice. Please submit it again.")],
                        status=400)
+    if request.form.get("action") == "quote":
+        # "Update the delivery fee" (the page without JavaScript): the same form again, priced for the
+        # province chosen, nothing placed.
+        return _render(form, methods)
     if not form.validate():
         return _render(form, methods, form.token.errors, status=400)
     method = method_for(PaymentMethod(form.payment_method.data))
@@ -136,6 +148,8 @@ def checkout():
 
 
 def _placed(order) -> None:
+    if order.fulfilment is Fulfilment.DELIVERY:
+        remember_province(province_named(order.province))  # the product pages quote it from now on
     store.clear()
     session.pop(TOKEN_KEY, None)
     access.remember(order)

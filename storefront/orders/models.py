@@ -1,6 +1,6 @@
 """Orders, their lines (grouped by producer) and every change of state they went through."""
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +10,7 @@ from ..catalog.models import Producer, Product
 from ..clock import utcnow
 from ..extensions import db, enum_column
 from ..locator.models import SalesPoint
+from ..shipping.zones import Zone
 
 
 class OrderStatus(enum.StrEnum):
@@ -41,12 +42,20 @@ class LineStatus(enum.StrEnum):
     READY_FOR_PICKUP = "ready_for_pickup"
 
 
+DELIVERY_ZONE_KNOWN = "delivery_zone IS NULL OR delivery_zone IN ({})".format(
+    ", ".join(f"'{zone.value}'" for zone in Zone))
+
+
 class Order(db.Model):
     __tablename__ = "customer_order"
     __table_args__ = (
         CheckConstraint("subtotal >= 0 AND shipping_fee >= 0 AND total = subtotal + shipping_fee",
                         name="total_adds_up"),
         CheckConstraint("(fulfilment = 'pickup') = (sales_point_id IS NOT NULL)", name="pickup_has_point"),
+        CheckConstraint(DELIVERY_ZONE_KNOWN, name="delivery_zone_known"),
+        CheckConstraint("(delivery_earliest IS NULL) = (delivery_latest IS NULL) "
+                        "AND (delivery_earliest IS NULL OR delivery_latest >= delivery_earliest)",
+                        name="delivery_window_in_order"),
         Index("ix_customer_order_due", "status", "expires_at"),
     )
 
@@ -70,6 +79,12 @@ class Order(db.Model):
     subtotal: Mapped[int]
     shipping_fee: Mapped[int]
     total: Mapped[int]
+    # The delivery zone the fee was charged for ("home", "neighbour", "country", "island": shipping.zones)
+    # and the delivery window promised when it was placed. None for pickup, and for orders placed before
+    # delivery was priced by zone.
+    delivery_zone: Mapped[str | None] = mapped_column(String(20))
+    delivery_earliest: Mapped[date | None]
+    delivery_latest: Mapped[date | None]
     # The language the shopper ordered in: their messages are written in it.
     lang: Mapped[str] = mapped_column(String(2), default="vi")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -11,6 +11,7 @@ from ..catalog.models import Producer
 from ..extensions import db
 from ..i18n import format_vnd
 from ..notifications.operations import queue_message
+from ..shipping.queries import order_estimate, zone_name
 from .models import Order, OrderStatus, PaymentMethod
 from .workflow import STATUS_NAMES
 
@@ -26,6 +27,16 @@ def _lines_text(lines, english: bool = False) -> str:
     return "\n".join(
         f"- {(line.product_name_en if english and line.product_name_en else line.product_name_vi)}"
         f" × {line.quantity}: {format_vnd(line.line_total)}" for line in lines)
+
+
+def _delivery_estimate(order: Order) -> str:
+    """"Estimated delivery 12–14/12 (neighbouring province)." or "" (pickup, an older order, one done with)."""
+    dates = order_estimate(order)
+    if not dates:
+        return ""
+    zone = zone_name(order.delivery_zone)
+    return (_("Estimated delivery %(dates)s (%(zone)s).", dates=dates, zone=zone) if zone
+            else _("Estimated delivery %(dates)s.", dates=dates))
 
 
 def order_received(order: Order) -> None:
@@ -45,6 +56,7 @@ def order_received(order: Order) -> None:
               number=order.number),
             _lines_text(order.lines, english=order.lang == "en"),
             _("Total: %(total)s (shipping %(fee)s)", total=format_vnd(order.total), fee=format_vnd(order.shipping_fee)),
+            _delivery_estimate(order),
             _("Status: %(status)s", status=STATUS_NAMES[order.status]),
             payment,
             _order_link(order)) if part)
@@ -103,7 +115,7 @@ def producers_new_order(order: Order) -> None:
                           commune=order.commune, province=order.province)
             body = "\n\n".join(part for part in (
                 _("New order %(number)s: please prepare these products.", number=order.number),
-                _lines_text(lines), where, _buyer_note(order)) if part)
+                _lines_text(lines), where, _delivery_estimate(order), _buyer_note(order)) if part)
             for recipient in sorted(recipients_of[producer_id]):
                 # Once: an order is accepted (confirmed or paid) once.
                 queue_message("order-producer", recipient, _("New order %(number)s", number=order.number), body)

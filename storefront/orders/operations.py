@@ -19,15 +19,15 @@ from ..areas.models import Area
 from ..audit.operations import record
 from ..catalog.models import Producer, Product
 from ..certification.queries import stars_by_product
-from ..clock import utcnow
+from ..clock import today, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import localized
 from ..locator.models import SalesPoint, SalesPointStock
+from ..shipping.queries import quote_for_address
 from . import notices, workflow
 from .models import (Fulfilment, LineStatus, Order, OrderLine, OrderStatus, OrderTransition, PaymentMethod)
 from .phone import normalize_phone
-from .pricing import shipping_fee
 from .queries import due_unpaid_orders, pickup_points_for
 from .rules import Problem, problem_message, purchase_problem
 
@@ -112,7 +112,11 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
         raise CartProblem(problems, products)
 
     subtotal = sum(products[pid].price * quantity for pid, quantity in items.items())
-    fee = shipping_fee(subtotal, buyer.fulfilment)
+    # The fee is the zone's for this address, computed here whatever a form may have shown or sent.
+    delivery = (quote_for_address(buyer.province, buyer.commune, subtotal)
+                if buyer.fulfilment is Fulfilment.DELIVERY else None)
+    fee = delivery.fee if delivery else 0
+    earliest, latest = delivery.window(today()) if delivery else (None, None)
     status = S.CONFIRMED if confirm_at_once else S.AWAITING_PAYMENT
     expires_at = None if confirm_at_once else utcnow() + timedelta(
         minutes=current_app.config["UNPAID_ORDER_MINUTES"])
@@ -122,7 +126,8 @@ def place_order(items: dict[int, int], buyer: Buyer, payment_method: PaymentMeth
         customer_name=buyer.name, phone=buyer.phone, email=buyer.email, province=buyer.province,
         commune=buyer.commune, street=buyer.street, sales_point_id=buyer.sales_point_id, note=buyer.note,
         subtotal=subtotal, shipping_fee=fee, total=subtotal + fee, lang=lang if lang in ("vi", "en") else "vi",
-        expires_at=expires_at)
+        delivery_zone=delivery.zone.value if delivery else None, delivery_earliest=earliest,
+        delivery_latest=latest, expires_at=expires_at)
     for product_id in sorted(items):
         product, quantity = products[product_id], items[product_id]
         order.lines.append(OrderLine(
@@ -172,6 +177,8 @@ def _checked_buyer(buyer: Buyer, items) -> Buyer:
     if buyer.fulfilment is Fulfilment.DELIVERY:
         if not buyer.province.strip() or not buyer.commune.strip() or not buyer.street.strip():
             raise DomainError(_l("Enter the delivery address: province, commune or ward, and street."))
+        if quote_for_address(buyer.province) is None:
+            raise DomainError(_l("We deliver only within Vietnam: choose one of its provinces or cities."))
         buyer.sales_point_id = None
     else:
         point = db.session.get(SalesPoint, buyer.sales_point_id) if buyer.sales_point_id else None

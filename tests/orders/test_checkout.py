@@ -48,14 +48,14 @@ def test_a_guest_buys_with_cash_on_delivery_from_two_producers(client, make_buya
     number = re.search(r"/orders/(QN\w+)", response.location)[1]
     order = db.session.scalar(select(Order).where(Order.number == number))
     assert order.status is OrderStatus.CONFIRMED
-    assert order.subtotal == 330_000 and order.shipping_fee == 30_000 and order.total == 360_000
+    assert order.subtotal == 330_000 and order.shipping_fee == 20_000 and order.total == 350_000  # within the province
     assert order.phone == "0912345678"
     assert [t.to_status for t in order.transitions] == [OrderStatus.CONFIRMED]
     assert stock_of(garlic) == 3 and stock_of(cinnamon) == 2
     page = client.get(response.location)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
     text = page.get_data(as_text=True)
-    assert number in text and "360.000" in text and garlic.producer.name in text and cinnamon.producer.name in text
+    assert number in text and "350.000" in text and garlic.producer.name in text and cinnamon.producer.name in text
     # The cart is empty and the header no longer shows it.
     assert "Giỏ hàng (" not in client.get("/cart").get_data(as_text=True)
     kinds = db.session.scalars(select(OutboxMessage.kind)).all()
@@ -82,7 +82,7 @@ def test_prices_and_totals_posted_by_the_client_are_ignored(client, make_buyable
     client.post("/cart/add", data={"product_id": product.id, "quantity": 1, "price": 1})
     response, _ = checkout(client, price=1, total=1, subtotal=1, shipping_fee=0)
     order = db.session.scalar(select(Order))
-    assert order.subtotal == 400_000 and order.shipping_fee == 30_000 and order.total == 430_000
+    assert order.subtotal == 400_000 and order.shipping_fee == 20_000 and order.total == 420_000
 
 
 @pytest.mark.parametrize("quantity", ["-1", "0", "abc", "1e3", "999999999999", "21", "", "2.5"])

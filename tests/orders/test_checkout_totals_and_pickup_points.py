@@ -26,10 +26,10 @@ def test_each_pickup_point_says_where_when_and_links_to_its_page(client, make_bu
     # Each choice is described by its details, for a screen reader too.
     assert re.search(rf'value="{open_today.id}"[^>]*aria-describedby="[^"]+-about"|aria-describedby="[^"]+-about"'
                      rf'[^>]*value="{open_today.id}"', page)
-    # The totals sit beside the button: 240.000 ₫ + 30.000 ₫ delivered, 240.000 ₫ picked up.
+    # The totals sit beside the button: 240.000 ₫ + 20.000 ₫ delivered within the province, 240.000 ₫ picked up.
     start = page.index('class="checkout__confirm"')
     confirm = page[start:page.index("</form>", start)]
-    assert "270.000" in confirm and "240.000" in confirm and "Đặt hàng" in confirm
+    assert "260.000" in confirm and "240.000" in confirm and "Đặt hàng" in confirm
     english = client.get("/en/checkout").get_data(as_text=True)
     assert "Open today: 07:00–11:30, 13:30–17:00" in english and "Total with pickup:" in english
 

@@ -11,6 +11,7 @@ from storefront.catalog.models import ProductImage
 from storefront.extensions import db
 from storefront.media.pipeline import store_image
 from storefront.policies.pages import POLICIES
+from storefront.shipping.rates import load_rates
 
 
 class _Head(HTMLParser):
@@ -261,11 +262,12 @@ def test_each_policy_page_exists_in_both_languages_with_the_operators_details(cl
 
 
 def test_the_policies_say_what_the_shop_is_set_to_do(app, client, monkeypatch):
-    monkeypatch.setitem(app.config, "SHIPPING_FEE", 25_000)
-    monkeypatch.setitem(app.config, "FREE_SHIPPING_FROM", 400_000)
+    monkeypatch.setitem(app.extensions, "shipping_rates", load_rates(
+        {"SHIPPING_ZONES": '{"home": {"fee": 25000, "days": [1, 1]}}', "FREE_SHIPPING_FROM": "400000"}))
     monkeypatch.setitem(app.config, "RETURN_DAYS", 10)
     shipping = client.get("/policies/shipping").get_data(as_text=True)
-    assert "25.000\u00a0₫" in shipping and "400.000\u00a0₫" in shipping
+    assert "25.000\u00a0₫" in shipping and "400.000\u00a0₫" in shipping and "1 ngày" in shipping
+    assert "60.000\u00a0₫" in shipping and "5–8 ngày" in shipping  # the islands keep their default
     assert "10 days of receiving it" in client.get("/en/policies/returns").get_data(as_text=True)
     assert "trong vòng 10 ngày" in client.get("/policies/returns").get_data(as_text=True)
     monkeypatch.setitem(app.config, "RETURN_DAYS", 1)
