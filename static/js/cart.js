@@ -45,9 +45,9 @@
     freshMain.querySelectorAll(".flash--success").forEach(function (flash) { flash.remove(); });
     freshMain.querySelectorAll(".flashes").forEach(function (box) { if (!box.children.length) box.remove(); });
     main.replaceChildren.apply(main, Array.prototype.slice.call(freshMain.childNodes));
-    var account = document.querySelector(".site-account");
-    var freshAccount = fresh.querySelector(".site-account");
-    if (account && freshAccount) account.replaceWith(freshAccount);  // the cart count in the header
+    var cartLink = document.querySelector(".site-header .cart-link");
+    var freshCartLink = fresh.querySelector(".site-header .cart-link");
+    if (cartLink && freshCartLink) cartLink.replaceWith(freshCartLink);  // the cart count in the header
     refocus(key);
     said.textContent = "";
     window.setTimeout(function () { said.textContent = messages.join(" "); }, 50);

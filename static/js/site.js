@@ -24,3 +24,35 @@
     });
   });
 })();
+
+// The header's menu on a phone: a <details> that opens without this file. With it, Escape or a tap
+// outside the bar and its panel closes it, and Escape gives the focus back to its button.
+(function () {
+  "use strict";
+  var menu = document.querySelector(".site-menu");
+  var panel = document.getElementById("site-menu-panel");
+  if (!menu || !panel) return;
+  var button = menu.querySelector("summary");
+
+  function close(refocus) {
+    if (!menu.open) return;
+    menu.open = false;
+    if (refocus && button) button.focus();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menu.open && !event.defaultPrevented) close(true);
+  });
+  document.addEventListener("pointerdown", function (event) {
+    if (menu.open && !menu.contains(event.target) && !panel.contains(event.target)) close(false);
+  });
+  // The focus leaving the menu by Tab (to the page below) folds it, so it does not cover the page.
+  panel.addEventListener("focusout", function (event) {
+    var next = event.relatedTarget;
+    if (next && !panel.contains(next) && !menu.contains(next)) close(false);
+  });
+  // Back to this page from the browser's cache: the menu the shopper left open is closed.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) close(false);
+  });
+})();

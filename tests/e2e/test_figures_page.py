@@ -66,6 +66,13 @@ def test_without_javascript_the_figures_page_shows_its_tables_alone(open_page, c
     check_page(page)
 
 
+def open_menu(page, device: str) -> None:
+    """On a phone the navigation is in the header's menu: its button opens it (a <details>, JavaScript or not)."""
+    if device == "phone" and page.locator("header .site-menu[open]").count() == 0:
+        page.locator("header .site-menu > summary").click()
+        page.locator("header .site-menu[open]").wait_for()
+
+
 LABELS = {"vi": ("Điểm tham quan", "Xác thực giấy chứng nhận"), "en": ("Places to visit", "Verify a certificate")}
 
 
@@ -75,6 +82,7 @@ def test_the_header_menu_leads_to_places_to_visit_and_to_verification(open_page,
                                                                       javascript):
     page = open_page(device, java_script_enabled=javascript)
     page.goto(prefix(lang) + "/ocop-in-figures")
+    open_menu(page, device)
     menu = page.get_by_role("navigation", name="Main" if lang == "en" else "Chính")
     places, verify = LABELS[lang]
     # Every link of the menu is on the screen, none cut off at its right edge.
@@ -86,11 +94,13 @@ def test_the_header_menu_leads_to_places_to_visit_and_to_verification(open_page,
 
     menu.get_by_role("link", name=places).click()
     page.wait_for_url(f"**{prefix(lang)}/destinations")
+    open_menu(page, device)
     assert page.get_by_role("navigation", name="Main" if lang == "en" else "Chính") \
         .get_by_role("link", name=places).get_attribute("aria-current") == "page"
     assert_fits_the_screen(page, device)
     check_page(page)
 
+    open_menu(page, device)
     page.get_by_role("navigation", name="Main" if lang == "en" else "Chính").get_by_role("link", name=verify).click()
     page.wait_for_url(f"**{prefix(lang)}/verify")
     assert page.locator("main form input").first.is_visible()

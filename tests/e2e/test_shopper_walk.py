@@ -81,6 +81,8 @@ def walk_to_a_four_star_product(page, lang: str, in_demo, after_each_page, on_ph
     browse = page.get_by_role("link", name=re.compile(words["browse"]))
     assert re.match(words["browse"], browse.inner_text()).group(1) == str(total)
     if on_phone:
+        # The navigation is in the header's menu on a phone: its button opens it.
+        page.locator("header .site-menu > summary").tap()
         page.get_by_role("navigation", name=words["main_nav"]).get_by_role("link", name=words["products"]).tap()
     else:
         browse.click()
