@@ -275,9 +275,10 @@
   function scrollToResults(view) {
     if (!phone.matches) return;
     var toolbar = document.getElementById("locator-toolbar");
-    var target = view === "map" ? document.getElementById("map-section") : document.getElementById("results-count");
+    var target = document.getElementById({map: "map-section", status: "position-status"}[view] || "results-count");
     if (!toolbar || !target) return;
     var top = target.getBoundingClientRect().top - toolbar.offsetHeight - 8;
+    if (view === "status" && top >= 0 && top < window.innerHeight / 2) return;  // in sight already
     window.scrollTo(0, Math.max(0, top + window.pageYOffset));
   }
 
@@ -464,9 +465,11 @@
         tellNearest(found, toolbar, status);
         markList(found, toolbar);
         markOnMap(found);
-        // Near the places, the map shows them around the visitor; far away, the answer is the message.
-        if (!sorted && !found.far && toolbar.querySelector('[data-view="map"][aria-pressed="true"]')) {
-          scrollToResults("map");
+        // Near the places, the map shows them around the visitor; far away, or on the list, the answer
+        // is the box naming the nearest.
+        if (!sorted) {
+          var onMap = toolbar.querySelector('[data-view="map"][aria-pressed="true"]');
+          scrollToResults(onMap && !found.far ? "map" : "status");
         }
       });
     });
