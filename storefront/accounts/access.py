@@ -55,6 +55,7 @@ ACCESS: dict[str, dict] = {
     "locator.visit_request": rule(ANYONE),
     "locator.visit_request_sent": rule(ANYONE),
     "locator_api.geojson": rule(ANYONE),
+    "locator_api.nearest": rule(ANYONE),
     "reports.figures": rule(ANYONE),
     "policies.policy": rule(ANYONE),
     "reports_api.stats": rule(ANYONE),

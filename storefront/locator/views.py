@@ -18,10 +18,11 @@ from ..i18n import LocalizedBlueprint, current_lang
 from ..labels import area_name
 from ..pagecache import _cacheable_request
 from ..templating import asset_url
+from ..text import whole_number
 from .. import ratelimit
 from . import gazetteer, operations, queries
 from .forms import MAX_VALUE_LENGTH, BadQuery, LocatorQuery, VisitRequestForm, parse_query
-from .geo import BadPosition, Position, format_distance, parse_position
+from .geo import FAR_KM, BadPosition, Position, format_distance, in_vietnam, parse_coordinates, parse_position
 from .hours import format_interval
 from .models import VisitRequest
 from .queries import DESTINATION, SALES_POINT, LocatorFilters, UnknownPlace
@@ -144,9 +145,16 @@ def _render_list(kind: str, template: str):
     return body, 400 if problem else 200
 
 
+def requested_view() -> str:
+    """"map" when the address asks for the map first (?view=map: the list/map switch keeps it there), else
+    "list"; an unknown value is the list. Only JavaScript acts on it: without it the list always comes
+    first, as the map needs JavaScript."""
+    return "map" if request.args.get("view", "").strip().lower() == "map" else "list"
+
+
 def _list_context(kind, query, position, named, problem, total, pages, locator) -> dict:
     return dict(
-        query=query, total=total, pages=pages, position=position, named=named, problem=problem,
+        view=requested_view(), query=query, total=total, pages=pages, position=position, named=named, problem=problem,
         districts=locator.districts, communes=locator.communes, groups=list(ProductGroup), kind=kind,
         product_filtered=locator.stocked_products.get(query.filters.product) if query.filters.product else None,
         map_data_url=url_for("locator_api.geojson", **_api_args(query)))
@@ -315,6 +323,57 @@ def geojson():
     response = jsonify({"type": "FeatureCollection", "features": features})
     response.mimetype = "application/geo+json"
     response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+NEAREST_DEFAULT, NEAREST_MAX = 3, 10
+
+
+@api.route("/nearest.json")
+def nearest():
+    """The places nearest to a position anywhere on Earth, with their distances: what "My position" on the
+    locator's pages marks. The same haversine and the same filters as the lists; `far` (the nearest is more
+    than FAR_KM away) tells the page to say how far rather than to draw the visitor on the map."""
+    locator = queries.current_locator()
+    args = request.args.copy()
+    lat, lng = args.pop("lat", ""), args.pop("lng", "")
+    if not lat.strip() or not lng.strip():
+        abort(400, description=POSITION_ERRORS["not_number"]())
+    try:
+        position = parse_coordinates(lat, lng)
+    except BadPosition as error:
+        abort(400, description=POSITION_ERRORS[str(error)]())
+    try:
+        query = parse_query(args, *locator.filter_values)
+    except BadQuery as error:
+        abort(400, description=_("The filter “%(name)s” has a value the locator does not know.", name=str(error)))
+    kind = args.get("kind", SALES_POINT)
+    if kind not in (SALES_POINT, DESTINATION):
+        abort(400, description=_("The filter “%(name)s” has a value the locator does not know.", name="kind"))
+    limit = whole_number(args.get("limit", "").strip() or str(NEAREST_DEFAULT), 1, NEAREST_MAX)
+    if limit is None:
+        abort(400, description=_("The filter “%(name)s” has a value the locator does not know.", name="limit"))
+    found = queries.search(kind, query.filters, position, locator, needed=limit)
+    places = []
+    for item in found[:limit]:
+        place, km = item.place, item.distance_km
+        places.append({
+            "kind": place.kind, "slug": place.slug,
+            "name": {"vi": place.name_vi, "en": place.name_en or place.name_vi},
+            "url": {lang: url_for("locator.sales_point" if place.kind == SALES_POINT else "catalog.product",
+                                  slug=place.slug, lang=lang) for lang in ("vi", "en")},
+            "coordinates": [round(place.longitude, 6), round(place.latitude, 6)],
+            "distance_km": round(km, 3),
+            "distance": {lang: format_distance(km, lang) for lang in ("vi", "en")},
+        })
+    response = jsonify({
+        "position": {"lat": position.latitude, "lng": position.longitude},
+        "in_vietnam": in_vietnam(position.latitude, position.longitude),
+        "far": bool(places) and places[0]["distance_km"] > FAR_KM,
+        "total": len(found),
+        "places": places,
+    })
+    response.headers["Cache-Control"] = "no-store"  # a visitor's position is nobody else's business
     return response
 
 

@@ -1,4 +1,4 @@
-"""The locator in a real browser, as a tourist's phone uses it: "near me" with a granted (or refused)
+"""The locator in a real browser, as a tourist's phone uses it: "My position" with a granted (or refused)
 position, the map and its markers, tiles that fail, and every locator page through axe."""
 import re
 
@@ -22,7 +22,10 @@ PLACES_ON_MAP = """() => document.querySelectorAll('#map .map-pin').length
 
 
 def show_map(page):
-    """The map loads when it comes near the screen (below the list on a phone)."""
+    """The map loads when it comes near the screen: on a phone, once the list/map switch shows it."""
+    switch = page.locator('.view-switch__button[data-view="map"]')
+    if switch.count() and switch.is_visible():
+        switch.click()
     page.locator("#map").scroll_into_view_if_needed()
     expect(page.locator("#map .leaflet-marker-icon").first).to_be_visible()
 
@@ -39,32 +42,33 @@ def demo_places(demo_app):
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_near_me_puts_the_nearest_point_first_and_the_map_shows_every_place(open_page, check_page, demo_places,
-                                                                            device):
+def test_the_map_shows_every_place_and_my_position_puts_the_nearest_first(open_page, check_page, demo_places,
+                                                                           device):
     page = open_page(device, geolocation=LY_SON_PORT, permissions=["geolocation"])
     page.goto("/sales-points")
-    page.get_by_role("button", name="Gần tôi").click()
-    page.wait_for_url(re.compile(r"lat=15\.379"))
-    first = page.locator(".places .place__name a").first
-    expect(first).to_have_text("Điểm giới thiệu và bán sản phẩm OCOP đặc khu Lý Sơn")
-    expect(page.locator(".places .place__distance").first).to_have_text(re.compile(r"cách \d+\s?m$"))
-    expect(page.locator("#results-count")).to_contain_text("gần bạn nhất trước")
     show_map(page)
-    page.wait_for_function(f"({PLACES_ON_MAP})() === {demo_places['count'] + demo_places['destinations']}")
+    page.wait_for_function(f"() => ({PLACES_ON_MAP})() === {demo_places['count'] + demo_places['destinations']}")
     expect(page.locator("#map .leaflet-control-attribution")).to_contain_text("OpenStreetMap")
     pin = page.locator("#map .map-pin--destination").first
     if not pin.count():  # grouped: open a bubble first
         page.locator("#map .marker-cluster").first.click()
     page.locator("#map .map-pin").first.click()
     expect(page.locator(".leaflet-popup-content a").first).to_be_visible()
+    page.get_by_role("button", name="Vị trí của tôi").click()
+    expect(page).to_have_url(re.compile(r"lat=15\.379"))  # sorted without a reload, kept in the address
+    first = page.locator(".places .place__name a").first
+    expect(first).to_have_text("Điểm giới thiệu và bán sản phẩm OCOP đặc khu Lý Sơn")
+    expect(page.locator(".places .place__distance").first).to_have_text(re.compile(r"cách \d+\s?m$"))
+    expect(page.locator("#results-count")).to_contain_text("gần bạn nhất trước")
+    expect(page.locator("#map .map-pin--nearest").first).to_be_visible()
     check_page(page)
 
 
 def test_a_refused_position_says_what_to_do_instead(open_page, check_page):
     page = open_page("phone")  # no geolocation permission: the browser refuses
     page.goto("/en/sales-points")
-    page.get_by_role("button", name="Near me").click()
-    expect(page.locator("#near-me-status")).to_contain_text("You did not allow this site to know your position")
+    page.get_by_role("button", name="My position").click()
+    expect(page.locator("#position-status")).to_contain_text("You did not allow this site to know your position")
     assert "lat=" not in page.url
     check_page(page)
 
@@ -72,7 +76,7 @@ def test_a_refused_position_says_what_to_do_instead(open_page, check_page):
 def test_when_tiles_cannot_load_the_list_stays_and_the_map_says_so(open_page, demo_places):
     page = open_page("phone")
     page.route(TILES, lambda route: route.abort())
-    page.goto("/sales-points?near=sa+huynh")
+    page.goto("/sales-points?near=sa+huynh&view=map")
     page.locator("#map").scroll_into_view_if_needed()
     expect(page.locator(".map__notice")).to_contain_text("Không tải được nền bản đồ")
     expect(page.locator(".places .place__name a").first).to_have_text(
@@ -83,7 +87,7 @@ def test_when_tiles_cannot_load_the_list_stays_and_the_map_says_so(open_page, de
 def test_without_javascript_a_typed_place_sorts_the_list(open_page):
     page = open_page("phone", java_script_enabled=False)
     page.goto("/en/sales-points")
-    expect(page.get_by_role("button", name="Near me")).to_be_hidden()
+    expect(page.get_by_role("button", name="My position")).to_have_count(0)
     expect(page.locator(".map__fallback")).to_be_visible()
     page.get_by_label("Near a place: a commune, ward, beach or sales point").fill("ly son")
     page.get_by_role("button", name="Show").click()

@@ -64,6 +64,8 @@ ODD_QUERIES = [
     "near=%ff%fe", "near=%20%20%20", "near=ly+son&near=%00", "district=99999999999999999999",
     "district=a&district=b", "commune=%00", "group=1e3", "group=-1", "page=0", "page=-1", "page=99999999999999999999",
     "page=1.5", "product=%2e%2e%2f%2e%2e", "kind=%00", "lat=15.1&lat=16&lng=108.8&lng=abc",
+    "view=%00", "view=map%00", "view=map&view=list", "view=" + "m" * 10_000, "lat=48.85&lng=2.35&view=map",
+    "lat=15.1&lng=108.8&limit=-1", "lat=15.1&lng=108.8&limit=%00",
 ]
 
 
@@ -77,6 +79,7 @@ def test_odd_questions_to_the_lists_are_answered_in_the_visitors_language(client
         if response.status_code >= 400:
             assert_said_in(lang, response)
     assert client.get(f"/api/v1/sales-points.geojson?{query}").status_code < 500
+    assert client.get(f"/api/v1/nearest.json?{query}").status_code in (200, 400)
     assert client.get(f"{prefix}/products/{places['product']}?{query}").status_code < 500
     assert stored() == 0
 
@@ -113,7 +116,8 @@ odd_text = st.one_of(
                      "Lý Sơn", "15.12", "108.8", "1", "6"]),
     st.floats().map(str), st.integers().map(str))
 # (`lang`, a name every page reserves, is the site's to read, not the locator's.)
-parameter = st.sampled_from(["lat", "lng", "near", "district", "commune", "group", "product", "page", "kind"])
+parameter = st.sampled_from(["lat", "lng", "near", "district", "commune", "group", "product", "page", "kind", "view",
+                             "limit"])
 
 
 @EXPLORE
@@ -126,6 +130,7 @@ def test_no_question_to_the_locator_is_a_server_error(client, places, pairs, lan
     if response.status_code == 400:
         assert_said_in(lang, response)
     assert client.get("/api/v1/sales-points.geojson", query_string=pairs).status_code in (200, 400)
+    assert client.get("/api/v1/nearest.json", query_string=pairs).status_code in (200, 400)
     assert client.get(f"{prefix}/products/{places['product']}", query_string=pairs).status_code in (200, 400)
 
 
