@@ -72,7 +72,7 @@
   select.parentNode.insertBefore(wrapper, select);
   select.parentNode.insertBefore(live, select.nextSibling);
   label.htmlFor = input.id;
-  list.setAttribute("aria-labelledby", label.id || (label.id = select.id + "-label"));
+  list.setAttribute("aria-label", picker.getAttribute("data-list-label"));
   var described = [hint.id].concat((select.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean));
   input.setAttribute("aria-describedby", described.join(" "));
   if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", select.getAttribute("aria-invalid"));
