@@ -265,7 +265,7 @@
     select.dispatchEvent(new Event("change", {bubbles: true}));
   }
 
-  province.addEventListener("change", function () {
+  function provinceChanged() {
     var option = province.options[province.selectedIndex];
     var code = option && option.getAttribute("data-code");
     var ask = ++sequence;
@@ -299,10 +299,14 @@
         live.textContent = text.failed;
         restoreReload();
       });
-  });
+  }
+  province.addEventListener("change", provinceChanged);
 
   readSelect();
   input.value = selectedName();
   input.disabled = !province.value;
+  // A reload may give the province <select> back the buyer's last choice while the page lists the
+  // communes of the province it was rendered for.
+  if (select.getAttribute("data-province") !== province.value) provinceChanged();
   if (select.autofocus) input.focus();
 })();
