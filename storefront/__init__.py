@@ -120,6 +120,7 @@ def _register_models():
 
 
 def _register_blueprints(app):
+    from .addresses.views import api as addresses_api
     from .catalog.api import bp as catalog_api
     from .catalog.views import bp as catalog
     from .locator.views import api as locator_api
@@ -144,7 +145,7 @@ def _register_blueprints(app):
 
     for blueprint in (site, site_plain, catalog, catalog_api, search, search_api, reports, reports_api, locator,
                       locator_api, media, accounts, cart, checkout, orders, payments, bankfeed, certification,
-                      policies, shipping):
+                      policies, shipping, addresses_api):
         app.register_blueprint(blueprint)
     for module in app.config["BACK_OFFICE_MODULES"]:
         importlib.import_module(module).init_app(app)

@@ -1,1 +1,1 @@
-"""Vietnam's administrative units as addresses name them since 1 July 2025: province, then commune or ward."""
+"""Delivery addresses: Vietnam's provinces and communes/wards since 1 July 2025, and the rule an address obeys."""

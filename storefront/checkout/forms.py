@@ -8,7 +8,9 @@ from ..accounts.operations import EMAIL_PATTERN
 from ..orders.forms import at_most, offered, plain_text, typed
 from ..orders.models import Fulfilment
 from ..orders.phone import normalize_phone
-from .places import PROVINCES
+from ..addresses.rules import delivery_address
+from ..addresses.units import HOME_PROVINCE, commune_named, communes_of, province_named, provinces
+from ..errors import FieldError
 
 TOKEN = r"\A[A-Za-z0-9_-]{16,64}\Z"
 
@@ -33,10 +35,13 @@ class CheckoutForm(FlaskForm):
         SelectChoice(Fulfilment.PICKUP.value, _l("Pickup at an OCOP sales point"))],
         default=Fulfilment.DELIVERY.value, validate_choice=False,
         validators=[DataRequired(_l("Choose delivery or pickup.")), offered(_l("Choose delivery or pickup."))])
-    province = SelectField(_l("Province or city"), choices=[SelectChoice("", "—")] + [SelectChoice(p, p) for p in PROVINCES],
-                           default="Quảng Ngãi", validate_choice=False,
-                           validators=[offered(_l("Choose the province or city."))])
-    commune = StringField(_l("Commune or ward"), filters=[typed], validators=[at_most(120), plain_text])
+    # The option's code names the province in the commune list's URL (static/js/commune-picker.js).
+    province = SelectField(_l("Province or city"), choices=[SelectChoice("", "—")] + [
+        SelectChoice(p.name, p.short_name, render_kw={"data-code": p.code}) for p in provinces()],
+        default=HOME_PROVINCE.name, validate_choice=False)
+    # Its choices are the communes of the province chosen (see __init__): a refused form, or the no-script
+    # "Choose the province" button, shows the list of the province the buyer picked.
+    commune = SelectField(_l("Commune or ward"), choices=[], validate_choice=False)
     street = StringField(_l("House number, street, village"), filters=[typed],
                          validators=[at_most(300), plain_text])
     sales_point = RadioField(_l("Sales point"), choices=[], validate_choice=False)
@@ -45,13 +50,32 @@ class CheckoutForm(FlaskForm):
     note = TextAreaField(_l("Note for the producers (optional)"), filters=[typed],
                          validators=[at_most(500), plain_text])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What a script may post ("quang ngai", "cam thanh") shows as the unit it names, selected.
+        self.chosen_province = province_named(self.province.data)
+        if self.chosen_province is not None:
+            self.province.data = self.chosen_province.name
+            commune = commune_named(self.chosen_province, self.commune.data)
+            if commune is not None:
+                self.commune.data = commune.name
+        self.commune.choices = [SelectChoice("", "—")] + [
+            SelectChoice(unit.name, unit.name) for unit in communes_of(self.chosen_province)]
+
+    def _address_problem(self, name: str) -> None:
+        if self.fulfilment.data != Fulfilment.DELIVERY.value:
+            return  # a pickup order has no address
+        try:
+            delivery_address(self.province.data, self.commune.data)
+        except FieldError as problem:
+            if problem.field == name:
+                raise ValidationError(str(problem)) from None
+
     def validate_province(self, field):
-        if self.fulfilment.data == Fulfilment.DELIVERY.value and not field.data:
-            raise ValidationError(_l("Choose the province or city."))
+        self._address_problem("province")
 
     def validate_commune(self, field):
-        if self.fulfilment.data == Fulfilment.DELIVERY.value and not (field.data or "").strip():
-            raise ValidationError(_l("Enter the commune or ward."))
+        self._address_problem("commune")
 
     def validate_street(self, field):
         if self.fulfilment.data == Fulfilment.DELIVERY.value and not (field.data or "").strip():

@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from .. import CONTENT_SECURITY_POLICY
-from ..errors import DomainError
+from ..addresses.units import DATA_VERSION, province_named
+from ..errors import DomainError, FieldError
 from ..extensions import db
 from ..i18n import LocalizedBlueprint, current_lang, localized
 from ..text import whole_number
@@ -20,14 +21,15 @@ from ..orders.models import Fulfilment, PaymentMethod
 from ..orders.operations import Buyer, CartProblem, order_for_token, place_order
 from ..orders.queries import pickup_points_for
 from ..payments.methods import available_methods, method_for
-from ..addresses.units import province_named
 from ..shipping.preference import remember_province, remembered_province
 from ..shipping.queries import lowest_fee, quote_for_address, short_name
 from .forms import CheckoutForm
-from .places import home_communes, pickup_details
+from .places import pickup_details
 
 bp = LocalizedBlueprint("checkout", __name__)
 TOKEN_KEY = "checkout_token"
+# The submit button that, without JavaScript, shows the communes of the province chosen (nothing is placed).
+CHOOSE_PROVINCE = "choose-province"
 
 
 @bp.after_request
@@ -66,18 +68,20 @@ def _form(points):
     return form, methods
 
 
-def _render(form, methods, errors=(), status=200, cart=None, points=None):
+def _render(form, methods, errors=(), status=200, cart=None, points=None, chose_province=False):
     cart = cart or cart_view(store.items())
     points = points if points is not None else pickup_points_for(cart.product_ids)
+    # A submitted delivery form was read without the sales points: the page offers them all the same.
+    form.sales_point.choices = [SelectChoice(str(point.id), localized(point, "name")) for point in points]
     # The fee of the province (and commune) in the form: what the order will be charged, computed again
     # by place_order. None until a province of Vietnam is chosen.
     delivery = quote_for_address(form.province.data, form.commune.data, cart.subtotal)
     province = province_named(form.province.data)
     return render_template(
         "storefront/checkout/checkout.html", form=form, cart=cart, points=points, methods=methods,
-        errors=list(errors), communes=home_communes(), pickups=pickup_details(points),
-        delivery=delivery, delivery_province=short_name(province) if province else "",
-        lowest_fee=lowest_fee()), status
+        errors=list(errors), pickups=pickup_details(points), address_data=DATA_VERSION,
+        chose_province=chose_province, delivery=delivery,
+        delivery_province=short_name(province) if province else "", lowest_fee=lowest_fee()), status
 
 
 def _cart_page(errors, status=409):
@@ -107,8 +111,14 @@ def checkout():
                        status=400)
     if request.form.get("action") == "quote":
         # "Update the delivery fee" (the page without JavaScript): the same form again, priced for the
-        # province chosen, nothing placed.
+        # address chosen, nothing placed.
         return _render(form, methods)
+    if request.form.get("action") == CHOOSE_PROVINCE:
+        # The same page again with the chosen province's communes, everything typed kept, nothing checked
+        # but the province (a refusal of fields the buyer has not finished would only be noise).
+        if form.chosen_province is None:
+            form.province.errors = [_("Choose a province or city from the list.")]
+        return _render(form, methods, chose_province=True)
     if not form.validate():
         return _render(form, methods, form.token.errors, status=400)
     method = method_for(PaymentMethod(form.payment_method.data))
@@ -135,6 +145,13 @@ def checkout():
     except CartProblem as problem:
         db.session.rollback()
         return _cart_page([str(problem)] + problem.messages())
+    except FieldError as error:  # a rule of place_order about one field (the form asks the same ones first)
+        db.session.rollback()
+        field = form._fields.get(error.field)
+        if field is None:
+            return _render(form, methods, [str(error)], 409)
+        field.errors = [*field.errors, str(error)]
+        return _render(form, methods, status=409)
     except DomainError as error:
         db.session.rollback()
         return _render(form, methods, [str(error)], 409)

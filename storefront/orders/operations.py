@@ -15,12 +15,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..addresses.rules import delivery_address
 from ..areas.models import Area
 from ..audit.operations import record
 from ..catalog.models import Producer, Product
 from ..certification.queries import stars_by_product
 from ..clock import today, utcnow
-from ..errors import DomainError
+from ..errors import DomainError, FieldError
 from ..extensions import db
 from ..i18n import localized
 from ..locator.models import SalesPoint, SalesPointStock
@@ -175,10 +176,10 @@ def _checked_buyer(buyer: Buyer, items) -> Buyer:
         raise DomainError(_l("Enter a Vietnamese phone number, like 0912 345 678."))
     buyer.name, buyer.phone = name, phone
     if buyer.fulfilment is Fulfilment.DELIVERY:
-        if not buyer.province.strip() or not buyer.commune.strip() or not buyer.street.strip():
-            raise DomainError(_l("Enter the delivery address: province, commune or ward, and street."))
-        if quote_for_address(buyer.province) is None:
-            raise DomainError(_l("We deliver only within Vietnam: choose one of its provinces or cities."))
+        province, commune = delivery_address(buyer.province, buyer.commune)
+        if not buyer.street.strip():
+            raise FieldError("street", _l("Enter the house number and street, or the village."))
+        buyer.province, buyer.commune = province.name, commune.name
         buyer.sales_point_id = None
     else:
         point = db.session.get(SalesPoint, buyer.sales_point_id) if buyer.sales_point_id else None

@@ -50,7 +50,12 @@ def buy_by_vietqr(page, slug: str, phone: str) -> str:
     page.get_by_role("link", name="Đặt hàng").click()
     page.get_by_label("Tên của bạn").fill("Phạm Minh Châu")
     page.get_by_label("Số điện thoại").fill(phone)
-    page.get_by_label("Xã hoặc phường").fill("Phường Nghĩa Chánh")
+    commune = page.get_by_label("Xã hoặc phường")
+    if page.javascript_enabled:  # the searchable list, typed without tone marks
+        commune.fill("nghia lo")
+        page.get_by_role("option", name="Phường Nghĩa Lộ").click()
+    else:
+        commune.select_option("Phường Nghĩa Lộ")
     page.get_by_label("Số nhà, đường, thôn xóm").fill("48 Quang Trung")
     page.get_by_label(VIETQR).check()
     page.get_by_role("button", name="Đặt hàng").click()
