@@ -45,6 +45,7 @@ class Province:
     name: str  # official and stored on orders: "Quảng Ngãi", "Thành phố Hồ Chí Minh"
     short_name: str  # without its title, as lists show it: "Hồ Chí Minh"
     kind: UnitKind
+    codename: str  # the data package's stable key: "quang_ngai"
 
     def __str__(self) -> str:
         return self.name
@@ -57,6 +58,7 @@ class Commune:
     short_name: str  # "Cẩm Thành", "Lý Sơn"
     kind: UnitKind
     province_code: int
+    codename: str  # the data package's stable key: "dac_khu_ly_son"
 
     def __str__(self) -> str:
         return self.name
@@ -169,14 +171,14 @@ def _load():
     for item in _PackageProvince.iter_all():
         kind = _KINDS[item.division_type]
         name = _official(item.name)
-        provinces.append(Province(int(item.code), name, _short(name, kind), kind))
+        provinces.append(Province(int(item.code), name, _short(name, kind), kind, item.codename))
     provinces.sort(key=lambda p: vietnamese_order(p.short_name))
     communes = defaultdict(list)
     for item in _PackageWard.iter_all():
         kind = _KINDS[item.division_type]
         name = _official(item.name)
         communes[int(item.province_code)].append(Commune(int(item.code), name, _short(name, kind), kind,
-                                                         int(item.province_code)))
+                                                         int(item.province_code), item.codename))
     for units in communes.values():
         units.sort(key=lambda c: (vietnamese_order(c.short_name), c.kind != UnitKind.WARD))
     return tuple(provinces), {code: tuple(units) for code, units in communes.items()}

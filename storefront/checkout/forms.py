@@ -53,14 +53,19 @@ class CheckoutForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # What a script may post ("quang ngai", "cam thanh") shows as the unit it names, selected.
-        self.chosen_province = province_named(self.province.data)
+        self.show_province(province_named(self.province.data))
         if self.chosen_province is not None:
-            self.province.data = self.chosen_province.name
             commune = commune_named(self.chosen_province, self.commune.data)
             if commune is not None:
                 self.commune.data = commune.name
+
+    def show_province(self, province) -> None:
+        """The province selected (None: not one of the list) and its communes as the commune's choices."""
+        self.chosen_province = province
+        if province is not None:
+            self.province.data = province.name
         self.commune.choices = [SelectChoice("", "—")] + [
-            SelectChoice(unit.name, unit.name) for unit in communes_of(self.chosen_province)]
+            SelectChoice(unit.name, unit.name) for unit in communes_of(province)]
 
     def _address_problem(self, name: str) -> None:
         if self.fulfilment.data != Fulfilment.DELIVERY.value:

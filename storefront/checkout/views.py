@@ -61,7 +61,7 @@ def _form(points):
             form.payment_method.data = methods[0].code.value
         known = remembered_province()
         if known is not None:
-            form.province.data = short_name(known)
+            form.show_province(known)
         if current_user.is_authenticated:
             form.name.data = form.name.data or current_user.name
             form.email.data = form.email.data or current_user.email

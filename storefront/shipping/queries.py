@@ -4,11 +4,9 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _, ngettext
-from vietnam_provinces import Province
 
-from ..addresses.units import HOME_PROVINCE, commune_named, province_named
+from ..addresses.units import HOME_PROVINCE, commune_named, province_named, provinces
 from ..i18n import format_vnd
-from ..text import sort_key
 from .rates import Rates
 from .zones import ZONE_AREAS, ZONE_NAMES, Zone, islands_of, zone_for
 
@@ -108,16 +106,11 @@ def short_name(province) -> str:
     return province.name.removeprefix("Thành phố ")
 
 
-def provinces() -> list:
-    """The 34 provinces and cities, in the order a Vietnamese reader looks for them."""
-    return sorted(Province.iter_all(), key=lambda province: sort_key(short_name(province)))
-
-
 def province_by_codename(codename) -> object | None:
     return _BY_CODENAME.get(codename) if isinstance(codename, str) else None
 
 
-_BY_CODENAME = {province.codename: province for province in Province.iter_all()}
+_BY_CODENAME = {province.codename: province for province in provinces()}
 
 
 def free_delivery_note() -> str:

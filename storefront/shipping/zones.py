@@ -15,9 +15,8 @@ Four zones, from the shop's province outwards:
 import enum
 
 from flask_babel import lazy_gettext as _l
-from vietnam_provinces import Ward
 
-from ..addresses.units import HOME_PROVINCE, commune_named, province_named
+from ..addresses.units import HOME_PROVINCE, commune_named, communes_of, province_named
 
 
 class Zone(enum.StrEnum):
@@ -97,4 +96,4 @@ def islands_of(province) -> list:
     if province is None:
         return []
     wanted = {commune for owner, commune in ISLANDS if owner == province.codename}
-    return sorted((w for w in Ward.iter_by_province(province.code) if w.codename in wanted), key=lambda w: w.name)
+    return [commune for commune in communes_of(province) if commune.codename in wanted]
