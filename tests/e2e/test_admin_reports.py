@@ -4,6 +4,7 @@ import pytest
 
 from figures import PAINTED
 from shop import type_second_factor_code
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +39,7 @@ def test_the_programme_report_draws_its_charts_and_is_accessible(
     for chart in ("chart-districts", "chart-groups"):
         canvas = page.locator(f"#{chart}")
         canvas.wait_for()
-        page.wait_for_function(f"document.getElementById('{chart}').dataset.drawn === 'true'")
+        wait_until(page, f"document.getElementById('{chart}').dataset.drawn === 'true'")
         box = canvas.bounding_box()
         assert box["width"] > 250 and box["height"] > 250, box
         assert page.evaluate(PAINTED, chart) > 0.03, f"{chart} looks empty"
@@ -63,7 +64,7 @@ def test_an_earlier_day_redraws_the_report(open_page, check_page, office_state):
     page.wait_for_url("**as_of=2024-01-15**")
     assert "15/01/2024" in page.locator("h1 + p").inner_text()
     assert page.locator("#province-figures tbody tr").first.locator("td").inner_text() != today_total
-    page.wait_for_function("document.getElementById('chart-districts').dataset.drawn === 'true'")
+    wait_until(page, "document.getElementById('chart-districts').dataset.drawn === 'true'")
     check_page(page)
 
 

@@ -4,6 +4,7 @@ the places to visit and to certificate verification, and fits a phone's width.""
 import pytest
 
 from figures import PAINTED
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +33,7 @@ def test_the_figures_page_draws_its_charts_beside_their_tables(open_page, check_
     assert response.status == 200
     for key in CHARTS:
         chart = f"chart-{key}"
-        page.wait_for_function(f"document.getElementById('{chart}').dataset.drawn === 'true'")
+        wait_until(page, f"document.getElementById('{chart}').dataset.drawn === 'true'")
         canvas = page.locator(f"#{chart}")
         assert canvas.is_visible()
         box = canvas.bounding_box()

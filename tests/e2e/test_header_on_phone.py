@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from storefront.catalog.models import Product
 from storefront.extensions import db
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -83,7 +84,7 @@ def test_the_phone_header_is_one_compact_bar_with_search_and_cart_in_reach_after
     check_page(page)
 
     page.mouse.wheel(0, 3000)
-    page.wait_for_function("window.scrollY > 1500")
+    wait_until(page, "window.scrollY > 1500")
     search = page.get_by_role("combobox", name=text["search"])
     cart = page.get_by_role("link", name=text["cart"], exact=True)
     assert on_screen(page, search) and on_screen(page, cart) and on_screen(page, menu_button(page))
@@ -259,6 +260,6 @@ def test_on_a_desktop_the_buy_box_stays_in_the_page(open_page, check_page, in_de
     box = button.bounding_box()
     assert summary["y"] <= box["y"] <= summary["y"] + summary["height"]  # in the summary, not fixed below
     page.mouse.wheel(0, 1500)
-    page.wait_for_function("window.scrollY > 500")
+    wait_until(page, "window.scrollY > 500")
     assert button.bounding_box()["y"] < 0  # it scrolls with the page
     check_page(page)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.locator.models import Destination, SalesPoint, SalesPointStock
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +48,7 @@ def test_the_map_shows_every_place_and_my_position_puts_the_nearest_first(open_p
     page = open_page(device, geolocation=LY_SON_PORT, permissions=["geolocation"])
     page.goto("/sales-points")
     show_map(page)
-    page.wait_for_function(f"() => ({PLACES_ON_MAP})() === {demo_places['count'] + demo_places['destinations']}")
+    wait_until(page, f"() => ({PLACES_ON_MAP})() === {demo_places['count'] + demo_places['destinations']}")
     expect(page.locator("#map .leaflet-control-attribution")).to_contain_text("OpenStreetMap")
     pin = page.locator("#map .map-pin--destination").first
     if not pin.count():  # grouped: open a bubble first

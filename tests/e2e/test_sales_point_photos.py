@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from storefront.extensions import db
 from storefront.locator.models import SalesPoint
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +30,7 @@ def test_the_points_photos_on_a_phone(open_page, check_page, showroom, lang):
     expect(main).to_be_visible()
     assert main.get_attribute("alt") == showroom["alts"][lang][0]
     # Loaded, at the width the page gives it, in the proportions width and height reserved for it.
-    page.wait_for_function("document.querySelector('.gallery__image').complete")
+    wait_until(page, "document.querySelector('.gallery__image').complete")
     box = main.bounding_box()
     assert box["width"] == pytest.approx(390 - 32, abs=2)
     assert box["height"] == pytest.approx(box["width"] * 3 / 4, abs=2)
