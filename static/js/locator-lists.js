@@ -35,12 +35,22 @@
 
   // On a phone the switch stays under the finger (it sticks to the top of the screen) and the page
   // starts again at the results: the list's first card, or the map, whole, below the switch.
+  // The shop's header sticks to the top of a phone's screen: the switch sticks under it (--sticky-header,
+  // read by locator-lists.css), and the map fills what is left of the screen.
+  function headerHeight() {
+    var header = document.querySelector(".site-header");
+    return header && window.getComputedStyle(header).position === "sticky" ? header.offsetHeight : 0;
+  }
+  function measureHeader() {
+    document.documentElement.style.setProperty("--sticky-header", headerHeight() + "px");
+  }
+
   function scrollToResults(view) {
     if (!phone.matches) return;
     var toolbar = document.getElementById("locator-toolbar");
     var target = document.getElementById({map: "map-section", status: "position-status"}[view] || "results-count");
     if (!toolbar || !target) return;
-    var top = target.getBoundingClientRect().top - toolbar.offsetHeight - 8;
+    var top = target.getBoundingClientRect().top - toolbar.offsetHeight - headerHeight() - 8;
     if (view === "status" && top >= 0 && top < window.innerHeight / 2) return;  // in sight already
     window.scrollTo(0, Math.max(0, top + window.pageYOffset));
   }
@@ -276,6 +286,8 @@
 
   var toolbar = document.getElementById("locator-toolbar");
   if (toolbar && window.URL && window.history && window.history.replaceState && window.fetch) {
+    measureHeader();
+    window.addEventListener("resize", measureHeader);
     listMapSwitch(toolbar);
     myPosition(toolbar);
   }

@@ -29,7 +29,7 @@ def test_cancel_an_order_from_another_phone_without_javascript(open_page, in_dem
     page.get_by_role("link", name="Đặt hàng").click()
     page.get_by_label("Tên của bạn").fill("Trần Thị Hoa")
     page.get_by_label("Số điện thoại").fill("0935 222 333")
-    page.get_by_label("Xã hoặc phường").fill("Phường Cẩm Thành")
+    page.get_by_label("Xã hoặc phường").select_option("Phường Cẩm Thành")
     page.get_by_label("Số nhà, đường, thôn xóm").fill("5 Hùng Vương")
     page.get_by_label("Ghi chú cho chủ thể sản xuất (không bắt buộc)").fill("Gọi trước khi giao nhé")
     page.get_by_role("button", name="Đặt hàng").click()
