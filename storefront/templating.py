@@ -67,7 +67,10 @@ def demo_loaded() -> bool:
 
 
 def init_app(app) -> None:
+    from .catalog.cards import card_html
+
     app.jinja_env.globals.update(
+        card_html=card_html,
         asset_url=asset_url, absolute_url=absolute_url, rendition_url=rendition_url, srcset=srcset,
         default_rendition=default_rendition, query_with=query_with, query_without=query_without,
         demo_loaded=demo_loaded, **labels.template_globals())
