@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..areas.models import Area
 from ..certification.models import Certificate
@@ -101,13 +101,15 @@ class ProductDetails:
 
 def product_details(slug: str, day: date | None = None) -> ProductDetails | None:
     day = day or today()
-    product = db.session.scalar(
+    # The producer, its commune, district and craft village, and the photos (a few rows) come with the
+    # product in one statement.
+    product = db.session.execute(
         select(Product).join(Product.producer)
         .where(Product.slug == slug, Product.is_published.is_(True), Producer.is_published.is_(True))
-        # The producer, its commune, district and craft village come with the product in one statement.
-        .options(selectinload(Product.images),
+        .options(joinedload(Product.images),
                  contains_eager(Product.producer).joinedload(Producer.area).joinedload(Area.parent),
-                 contains_eager(Product.producer).joinedload(Producer.craft_village)))
+                 contains_eager(Product.producer).joinedload(Producer.craft_village))
+    ).unique().scalar_one_or_none()
     if product is None:
         return None
     certificate = current_certificate(product, day)

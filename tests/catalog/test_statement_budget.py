@@ -14,12 +14,12 @@ from storefront.media.models import MediaImage
 # Statements of a rendered page when this worker's read models are empty (after a content change or at
 # midnight): the content version, the demo notice, the listing, the former districts (catalogue), the
 # locator's stock and sales points (7, product page), the page's own rows and its cards' fields (2).
-PRODUCT_PAGE_COLD = 15
+PRODUCT_PAGE_COLD = 14
 CATALOGUE_PAGE_COLD = 6
-# Once the read models are built: a product page reads its product (with its producer and places, one
-# statement), its photos and its certificate, and the fields of related cards this worker has not shown
+# Once the read models are built: a product page reads its product (with its producer, places and photos:
+# one statement) and its certificate, and the fields of related cards this worker has not shown
 # yet (2); a catalogue page whose cards are known reads nothing.
-PRODUCT_PAGE_WARM = 5
+PRODUCT_PAGE_WARM = 4
 CATALOGUE_PAGE_WARM = 0
 
 _keys = itertools.count(1)
