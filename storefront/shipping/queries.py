@@ -1,5 +1,6 @@
 """Delivery quotes: the fee and the delivery time of a zone for a cart's subtotal, and the dates they give."""
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, timedelta
 
 from flask import current_app
@@ -110,7 +111,13 @@ def short_name(province) -> str:
 
 def provinces() -> list:
     """The 34 provinces and cities, in the order a Vietnamese reader looks for them."""
-    return sorted(Province.iter_all(), key=lambda province: sort_key(short_name(province)))
+    return list(_sorted_provinces())
+
+
+@cache
+def _sorted_provinces() -> tuple:
+    # A fixed list (the package's data): sorted once per process, not on every product page.
+    return tuple(sorted(Province.iter_all(), key=lambda province: sort_key(short_name(province))))
 
 
 def province_by_codename(codename) -> object | None:
