@@ -8,12 +8,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..areas.models import Area
 from ..certification.models import Certificate
-from ..certification.queries import certified_products, current_certificate, latest_certificate
+from ..certification.queries import certified_products, latest_certificate, valid_on
 from ..clock import today
 from ..extensions import db
 from . import cards as card_model
@@ -101,18 +101,21 @@ class ProductDetails:
 
 def product_details(slug: str, day: date | None = None) -> ProductDetails | None:
     day = day or today()
-    # The producer, its commune, district and craft village, and the photos (a few rows) come with the
-    # product in one statement.
-    product = db.session.execute(
-        select(Product).join(Product.producer)
+    # One statement: the product, its producer, commune, district and craft village, its photos (a few
+    # rows), and its certificates valid on `day`, best first (current_certificate's order).
+    found = db.session.execute(
+        select(Product, Certificate).join(Product.producer)
+        .outerjoin(Certificate, and_(Certificate.product_id == Product.id, valid_on(day)))
         .where(Product.slug == slug, Product.is_published.is_(True), Producer.is_published.is_(True))
         .options(joinedload(Product.images),
                  contains_eager(Product.producer).joinedload(Producer.area).joinedload(Area.parent),
                  contains_eager(Product.producer).joinedload(Producer.craft_village))
-    ).unique().scalar_one_or_none()
-    if product is None:
+        .order_by(Certificate.stars.desc().nulls_last(), Certificate.valid_until.desc().nulls_last(),
+                  Certificate.id)
+    ).unique().first()
+    if found is None:
         return None
-    certificate = current_certificate(product, day)
+    product, certificate = found
     lapsed = None if certificate else latest_certificate(product)
     return ProductDetails(product, certificate, lapsed, related_products(product, day) if certificate else [])
 

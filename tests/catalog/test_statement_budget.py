@@ -14,12 +14,12 @@ from storefront.media.models import MediaImage
 # Statements of a rendered page when this worker's read models are empty (after a content change or at
 # midnight): the content version, the demo notice, the listing, the former districts (catalogue), the
 # locator's stock and sales points (7, product page), the page's own rows and its cards' fields (2).
-PRODUCT_PAGE_COLD = 14
+PRODUCT_PAGE_COLD = 13
 CATALOGUE_PAGE_COLD = 6
-# Once the read models are built: a product page reads its product (with its producer, places and photos:
-# one statement) and its certificate, and the fields of related cards this worker has not shown
+# Once the read models are built: a product page reads its product with its producer, places, photos and
+# certificate valid today (one statement), and the fields of related cards this worker has not shown
 # yet (2); a catalogue page whose cards are known reads nothing.
-PRODUCT_PAGE_WARM = 4
+PRODUCT_PAGE_WARM = 3
 CATALOGUE_PAGE_WARM = 0
 
 _keys = itertools.count(1)
@@ -141,3 +141,19 @@ def test_a_card_shown_yesterday_loses_a_star_that_expired_at_midnight(
         page = client.get(path).get_data(as_text=True)
         assert "Mạch nha Thi Phổ" in page
         assert "ocop-badge--5" not in page
+
+
+def test_a_product_page_shows_its_best_certificate_of_the_day(client, make_product, make_certificate, travel_to):
+    """The product and its certificate come in one statement: still the best one valid that day."""
+    product = make_product(stars=None)
+    lasting = make_certificate(product, stars=3)
+    best = make_certificate(product, stars=4, valid_until=today())
+    db.session.commit()
+    slug, lasting_number, best_number = product.slug, lasting.number, best.number
+    page = client.get(f"/products/{slug}").get_data(as_text=True)
+    assert best_number in page and "ocop-badge--4" in page and lasting_number not in page
+
+    travel_to(today() + timedelta(days=1))
+    page = client.get(f"/products/{slug}").get_data(as_text=True)
+    assert best_number not in page and "ocop-badge--4" not in page
+    assert lasting_number in page and "ocop-badge--3" in page
