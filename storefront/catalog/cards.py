@@ -10,6 +10,7 @@ day changes. The stars come from the listing of the day (listing.py), so a card 
 never shows a certificate that expired at midnight.
 """
 from dataclasses import dataclass
+from itertools import islice
 
 from flask import current_app, request
 from markupsafe import Markup
@@ -22,9 +23,17 @@ from ..media.models import MediaImage
 from ..pagecache import derived
 from .models import Producer, Product, ProductImage
 
-# Bounds on the stores of one content version and day (a national catalogue has ~20,000 products).
-MAX_CARDS = 50_000
-MAX_CARD_HTML = 60_000
+# Bounds on the stores of one content version and day: the fields of every product of a national
+# catalogue (~20,000, about 10 MB), and the HTML of the cards shown most recently (each 1–2 kB in
+# memory; a card exists per language and layout). When full, the oldest quarter is dropped.
+MAX_CARDS = 25_000
+MAX_CARD_HTML = 16_000
+
+
+def _make_room(store: dict, adding: int, limit: int) -> None:
+    if len(store) + adding > limit:
+        for key in list(islice(store, max(adding, len(store) // 4))):
+            del store[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +112,7 @@ def cards(pairs) -> list[Card]:
     known: dict[int, ProductFields] = derived("catalog.card_fields", dict)
     missing = [product_id for product_id, _ in pairs if product_id not in known]
     if missing:
-        if len(known) + len(missing) > MAX_CARDS:
-            known.clear()
+        _make_room(known, len(missing), MAX_CARDS)
         known.update(_load_fields(missing))
     return [Card(known[product_id], stars) for product_id, stars in pairs if product_id in known]
 
@@ -115,8 +123,7 @@ def card_html(card: Card, eager: bool = False, heading: str = "h3") -> Markup:
     rendered: dict = derived("catalog.card_html", dict)
     html = rendered.get(key)
     if html is None:
-        if len(rendered) >= MAX_CARD_HTML:
-            rendered.clear()
+        _make_room(rendered, 1, MAX_CARD_HTML)
         macro = current_app.jinja_env.get_template("_macros/products.html").module.product_card
         html = rendered[key] = Markup(macro(card, eager=eager, heading=heading))
     return html

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
+from storefront.catalog import cards
 from storefront.catalog.models import ProductImage
 from storefront.clock import today
 from storefront.extensions import db
@@ -157,3 +158,17 @@ def test_a_product_page_shows_its_best_certificate_of_the_day(client, make_produ
     page = client.get(f"/products/{slug}").get_data(as_text=True)
     assert best_number not in page and "ocop-badge--4" not in page
     assert lasting_number in page and "ocop-badge--3" in page
+
+
+def test_the_card_stores_are_bounded(app, client, make_product, monkeypatch):
+    monkeypatch.setattr(cards, "MAX_CARDS", 8)
+    monkeypatch.setattr(cards, "MAX_CARD_HTML", 8)
+    for _ in range(30):
+        make_product()
+    db.session.commit()
+    for path in ("/products", "/en/products", "/products?sort=name", "/products?sort=price_desc"):
+        page = client.get(path).get_data(as_text=True)
+        assert page.count('<article class="card">') == 24
+    stores = app.extensions["page_cache"]._derived
+    assert len(stores["catalog.card_fields"][1]) <= 24  # the bound, or one page's cards
+    assert len(stores["catalog.card_html"][1]) <= 8
