@@ -22,8 +22,9 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn_server(env_overrides: dict[str, str], port: int, log_path: Path, workers: int = 2,
-                    app: str = "wsgi:app"):
-    """Yields the base URL once /healthz answers; the environment is ours plus `env_overrides`."""
+                    app: str = "wsgi:app", started=None):
+    """Yields the base URL once /healthz answers; the environment is ours plus `env_overrides`.
+    `started`, when given, is called with the master's Popen (to find its workers)."""
     env = {**os.environ, **env_overrides}
     env.pop("OCOP_ENV", None)  # the development configuration: no secret needed to serve public pages
     command = [str(GUNICORN), "-w", str(workers), "-k", "sync", "-b", f"{HOST}:{port}", app]
@@ -33,6 +34,8 @@ def gunicorn_server(env_overrides: dict[str, str], port: int, log_path: Path, wo
     try:
         base = f"http://{HOST}:{port}"
         wait_until_healthy(process, base + "/healthz", log_path)
+        if started is not None:
+            started(process)
         yield base
     finally:
         stop(process)
@@ -51,6 +54,22 @@ def wait_until_healthy(process: subprocess.Popen, health_url: str, log_path: Pat
             pass
         time.sleep(0.3)
     raise RuntimeError(f"gunicorn did not answer {health_url} within {STARTUP_TIMEOUT} s; see {log_path}")
+
+
+def worker_memory_mib(master_pid: int) -> list[float]:
+    """The resident memory (VmRSS) of each worker of this gunicorn master, in MiB (Linux /proc)."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(sizes)
 
 
 def stop(process: subprocess.Popen) -> None:

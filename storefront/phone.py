@@ -6,6 +6,7 @@ call, kept in E.164 (+4915123456789): `international_phone`, shown by `format_ph
 (+49 1512 3456789). Numbers of Vietnam are checked by the same Vietnamese rule in both modes.
 """
 import re
+from functools import lru_cache
 
 import phonenumbers
 
@@ -59,6 +60,7 @@ def international_phone(raw: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text: pages show the same numbers again
 def format_phone(stored: str | None) -> str:
     """A stored number as people read it, with its country code: "+84 905 381 246", "+49 1512 3456789"."""
     if not stored:
@@ -70,6 +72,7 @@ def format_phone(stored: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text: pages show the same numbers again
 def tel_href(stored: str | None) -> str:
     """A `tel:` link's number that rings from any country ("+842553822888"); the digits as stored when the
     number cannot be read."""
@@ -77,6 +80,7 @@ def tel_href(stored: str | None) -> str:
     return number if number is not None else re.sub(r"[^\d+]", "", stored or "")
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text: pages show the same numbers again
 def phone_for_the_world(stored: str | None) -> str:
     """A number as a visitor from abroad dials it: "+84 255 3822 888"."""
     number = international_phone(stored)

@@ -5,6 +5,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app, request, url_for
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from sqlalchemy import exists, select
 from werkzeug.datastructures import MultiDict
@@ -67,7 +68,19 @@ def demo_loaded() -> bool:
 
 
 def init_app(app) -> None:
+    from .catalog.cards import card_html
+
+    # Compiled templates kept on disk (instance/jinja, keyed by each template's source), so a new worker
+    # renders its first pages without compiling every template again.
+    cache_dir = Path(app.instance_path) / "jinja"
+    try:
+        cache_dir.mkdir(exist_ok=True)
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache_dir))
+    except OSError:
+        pass  # a read-only instance folder: templates are compiled in memory, as before
+
     app.jinja_env.globals.update(
+        card_html=card_html,
         asset_url=asset_url, absolute_url=absolute_url, rendition_url=rendition_url, srcset=srcset,
         default_rendition=default_rendition, query_with=query_with, query_without=query_without,
         demo_loaded=demo_loaded, **labels.template_globals())

@@ -33,7 +33,7 @@ def product_json(card: queries.ProductCard) -> dict:
 @cached_page
 def products():
     filters = parse_filters(request.args, per_page=50, max_per_page=100)
-    page = queries.catalogue(filters, with_facets=False)
+    page = queries.catalogue(filters, with_facets=False, load=queries.cards_for)
     if filters.page > page.pages:
         abort(404)
     return jsonify({

@@ -73,7 +73,8 @@ class Listing:
         self.masks = {name: {value: _bitset(found, size) for value, found in values.items()}
                       for name, values in positions.items()}
         self.online = _bitset((i for i, row in enumerate(self.rows) if row.sold_online), size)
-        self.orders = {sort: sorted(range(size), key=lambda i, key=key: key(self.rows[i]))
+        # Each key computed once per row, then the positions sorted by it (list.__getitem__ is C code).
+        self.orders = {sort: sorted(range(size), key=[key(row) for row in self.rows].__getitem__)
                        for sort, key in _ORDERINGS.items()}
         self.position = {row.id: index for index, row in enumerate(self.rows)}
         self.by_producer: dict[int, list[ListedProduct]] = {}

@@ -8,14 +8,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from ..areas.models import Area, AreaLevel
+from ..areas.models import Area
 from ..certification.models import Certificate
-from ..certification.queries import certified_products, current_certificate, latest_certificate
+from ..certification.queries import certified_products, latest_certificate, valid_on
 from ..clock import today
 from ..extensions import db
+from . import cards as card_model
+from .cards import Card
 from .forms import CatalogueFilters
 from .listing import ListedProduct, build_listing, current_listing
 from .models import Producer, Product
@@ -29,7 +31,7 @@ class ProductCard:
 
 @dataclass
 class CataloguePage:
-    cards: list[ProductCard]
+    cards: list  # of Card (read model), or of ProductCard when loaded with cards_for
     total: int
     filters: CatalogueFilters
     facets: dict[str, dict] = field(default_factory=dict)
@@ -55,24 +57,30 @@ def cards_for(rows: list[ListedProduct]) -> list[ProductCard]:
     return [ProductCard(by_id[row.id], row.stars) for row in rows if row.id in by_id]
 
 
-def former_districts() -> list[Area]:
-    return list(db.session.scalars(
-        select(Area).where(Area.level == AreaLevel.FORMER_DISTRICT).order_by(Area.name)))
+def cards_of(rows: list[ListedProduct]) -> list[Card]:
+    """The cards of these listing rows from the card read model (plain data), in the rows' order."""
+    return card_model.cards((row.id, row.stars) for row in rows)
 
 
-def catalogue(filters: CatalogueFilters, day: date | None = None, with_facets: bool = True) -> CataloguePage:
+def former_districts():
+    return card_model.former_districts()
+
+
+def catalogue(filters: CatalogueFilters, day: date | None = None, with_facets: bool = True,
+              load=cards_of) -> CataloguePage:
+    """A page of the catalogue; `load` makes its cards (cards_for when callers need the products)."""
     listing = _listing(day)
     rows = listing.page(filters, (filters.page - 1) * filters.per_page, filters.per_page)
-    page = CataloguePage(cards_for(rows), listing.count(filters), filters)
+    page = CataloguePage(load(rows), listing.count(filters), filters)
     if with_facets:
         page.facets = listing.facets(filters)
     return page
 
 
-def featured(limit: int = 8, day: date | None = None) -> list[ProductCard]:
+def featured(limit: int = 8, day: date | None = None) -> list[Card]:
     """The 5★ and 4★ products for the home page, best and newest first."""
     rows = [row for row in _listing(day).rows[:limit] if row.stars >= 4]
-    return cards_for(rows)
+    return cards_of(rows)
 
 
 def group_counts(day: date | None = None) -> Counter:
@@ -84,7 +92,7 @@ class ProductDetails:
     product: Product
     certificate: Certificate | None  # valid today
     lapsed: Certificate | None  # the last certificate, when none is valid today
-    related: list[ProductCard]
+    related: list[Card]
 
     @property
     def stars(self) -> int | None:
@@ -93,20 +101,26 @@ class ProductDetails:
 
 def product_details(slug: str, day: date | None = None) -> ProductDetails | None:
     day = day or today()
-    product = db.session.scalar(
-        select(Product).join(Product.producer)
+    # One statement: the product, its producer, commune, district and craft village, its photos (a few
+    # rows), and its certificates valid on `day`, best first (current_certificate's order).
+    found = db.session.execute(
+        select(Product, Certificate).join(Product.producer)
+        .outerjoin(Certificate, and_(Certificate.product_id == Product.id, valid_on(day)))
         .where(Product.slug == slug, Product.is_published.is_(True), Producer.is_published.is_(True))
-        .options(selectinload(Product.images),
-                 selectinload(Product.producer).selectinload(Producer.area).selectinload(Area.parent),
-                 selectinload(Product.producer).selectinload(Producer.craft_village)))
-    if product is None:
+        .options(joinedload(Product.images),
+                 contains_eager(Product.producer).joinedload(Producer.area).joinedload(Area.parent),
+                 contains_eager(Product.producer).joinedload(Producer.craft_village))
+        .order_by(Certificate.stars.desc().nulls_last(), Certificate.valid_until.desc().nulls_last(),
+                  Certificate.id)
+    ).unique().first()
+    if found is None:
         return None
-    certificate = current_certificate(product, day)
+    product, certificate = found
     lapsed = None if certificate else latest_certificate(product)
     return ProductDetails(product, certificate, lapsed, related_products(product, day) if certificate else [])
 
 
-def related_products(product: Product, day: date | None = None, limit: int = 4) -> list[ProductCard]:
+def related_products(product: Product, day: date | None = None, limit: int = 4) -> list[Card]:
     """Other certified products of the same producer first, then of the same group."""
     listing = _listing(day)
     chosen: dict[int, ListedProduct] = {}
@@ -115,7 +129,7 @@ def related_products(product: Product, day: date | None = None, limit: int = 4) 
             chosen.setdefault(row.id, row)
             if len(chosen) == limit:
                 break
-    return cards_for(list(chosen.values()))
+    return cards_of(list(chosen.values()))
 
 
 def producer_with_products(slug: str, day: date | None = None):
@@ -126,7 +140,7 @@ def producer_with_products(slug: str, day: date | None = None):
                  selectinload(Producer.logo)))
     if producer is None:
         return None, []
-    return producer, cards_for(_listing(day).by_producer.get(producer.id, []))
+    return producer, cards_of(_listing(day).by_producer.get(producer.id, []))
 
 
 def producers_with_stories(limit: int = 3, day: date | None = None) -> list[Producer]:

@@ -22,7 +22,8 @@ def sample_paths(demo_app):
     with demo_app.app_context():
         # The certified product with the most to show (photos, story, heritage), so its page has
         # every section a product page can have.
-        cards = queries.catalogue(CatalogueFilters(per_page=10_000), with_facets=False).cards
+        cards = queries.catalogue(CatalogueFilters(per_page=10_000), with_facets=False,
+                                  load=queries.cards_for).cards
         card = max(cards, key=lambda card: (len(card.product.images), bool(card.product.heritage_vi),
                                             bool(card.product.story_vi), card.stars))
         point = db.session.scalars(select(SalesPoint).where(SalesPoint.is_published.is_(True))
