@@ -13,6 +13,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter
 from . import i18n, pagecache, shipping, templating
 from .config import DEFAULT_SECRET, INSTANCE_DIR, config_from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
+from .translated_templates import LanguageEnvironment
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -62,6 +63,7 @@ class IdConverter(IntegerConverter):
 def create_app(config=None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR), static_folder=str(STATIC_DIR),
                 instance_path=str(INSTANCE_DIR))
+    app.jinja_environment = LanguageEnvironment
     # `config`: a configuration class, or a dict of overrides on the environment's configuration.
     app.config.from_object(config if isinstance(config, type) else config_from_environment())
     app.url_map.converters["slug"] = SlugConverter

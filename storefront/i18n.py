@@ -116,6 +116,11 @@ def _template_npgettext(context, singular, plural, number):
     return translations().unpgettext(context, singular, plural, number)
 
 
+def has_language() -> bool:
+    """Whether a language is chosen now: in a request, or under a forced locale."""
+    return get_locale() is not None
+
+
 def active_language() -> str:
     """"vi" or "en": the language texts are shown in now (a forced locale included)."""
     locale = get_locale()
