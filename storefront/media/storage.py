@@ -157,7 +157,8 @@ class PostgresStore:
         return gone is not None
 
     def names(self) -> Iterator[tuple[str, datetime]]:
-        yield from db.session.execute(select(MediaBlob.name, MediaBlob.stored_at).order_by(MediaBlob.name))
+        # In byte order, as the local store lists its files, whatever the database's collation.
+        yield from db.session.execute(select(MediaBlob.name, MediaBlob.stored_at).order_by(MediaBlob.name.collate("C")))
 
 
 def build_store(config) -> MediaStore:
