@@ -257,5 +257,7 @@ class ImportUpload(db.Model):
     size: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
+    user: Mapped["User"] = relationship()
+
     def __repr__(self):
         return f"<ImportUpload {self.filename!r} user={self.user_id}>"

@@ -197,3 +197,25 @@ def test_the_office_uploads_on_node_a_and_visitors_of_node_b_see_the_photo(node,
         key = db.session.scalar(select(MediaImage.key))
     assert f"/media/{key[:2]}/{key}-640.webp" in page
     assert visitor.get(f"/media/{key[:2]}/{key}-640.webp").status_code == 200
+
+
+@needs_postgres
+def test_copy_folder_moves_a_single_machine_shops_media_into_the_database(node, tmp_path):
+    folder = tmp_path / "old-media"
+    LocalStore(folder).put("ab/ab12-320.webp", b"rendition")
+    LocalStore(folder).put("decisions/cd/cd34.pdf", b"%PDF-1.4 decision")
+    app = node("a")
+    with app.app_context():
+        media_store().put("ab/ab12-320.webp", b"rendition")  # already there: skipped
+        db.session.commit()
+        result = app.test_cli_runner().invoke(args=["media", "copy-folder", str(folder)])
+        assert result.exit_code == 0, result.output
+        assert "Copied 1 files; 1 were already in the database." in result.output
+        assert media_store().get("decisions/cd/cd34.pdf") == b"%PDF-1.4 decision"
+    with node("b").app_context():
+        assert media_store().get("ab/ab12-320.webp") == b"rendition"
+
+
+def test_copy_folder_needs_the_postgresql_store(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["media", "copy-folder", str(tmp_path)])
+    assert result.exit_code != 0 and "MEDIA_STORE is not postgresql" in result.output
