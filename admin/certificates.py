@@ -1,4 +1,6 @@
 """The OCOP office's certificates: issue, renew, upgrade, revoke, attach the decision, follow expiries."""
+import io
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +12,7 @@ from storefront.catalog.models import Product
 from storefront.certification.forms import DecisionDocumentForm, DecisionForm, RevokeForm
 from storefront.certification.models import PROVINCE_AUTHORITY, Certificate, CertificationLevel
 from storefront.certification.operations import (DocumentRejected, attach_decision_document, check_revocation,
-                                                 decision_pdf_path, issue_certificate, producer_addresses,
+                                                 decision_pdf, issue_certificate, producer_addresses,
                                                  renew_certificate, revoke_certificate, upgrade_certificate)
 from storefront.certification.qr import QR_KINDS, qr_download, verification_url
 from storefront.certification.queries import (LIST_FILTERS, certificate_history, certificate_list,
@@ -190,10 +192,10 @@ def attach_document(certificate_id):
 def decision_document(certificate: Certificate):
     """The scanned decision: the PDF as stored, or the photo's largest rendition."""
     if certificate.decision_pdf_key:
-        path = decision_pdf_path(certificate.decision_pdf_key)
-        if not path.exists():
+        data = decision_pdf(certificate.decision_pdf_key)
+        if data is None:
             abort(404)
-        return send_file(path, mimetype="application/pdf", as_attachment=False,
+        return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=False,
                          download_name=f"decision-{certificate.verification_code}.pdf", max_age=0)
     if certificate.decision_image is not None:
         image = certificate.decision_image

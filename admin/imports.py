@@ -1,19 +1,18 @@
 """Catalogue files at /admin/catalogue-files: import the province's OCOP product list (dry run first,
 then import the same stored file on confirmation), and download the listings and certificates."""
-import re
-import secrets
-import time
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 from wtforms.validators import DataRequired
 
+from storefront.catalog.import_uploads import check_upload_size, keep_upload, take_upload
 from storefront.catalog.importer import (COLUMNS, ImportFileError, ImportReport, Problem, apply_plan, check_rows,
                                          read_table)
 from storefront.clock import today
@@ -26,10 +25,6 @@ from .views import bp
 
 add(admin_nav, "admin.catalogue_files", _l("Import and export"), 60)
 
-SESSION_KEY = "catalogue_imports"
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{32}")
-KEEP_UPLOADS_SECONDS = 24 * 3600
-
 
 class UploadForm(FlaskForm):
     file = FileField(_l("Product list (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file."))])
@@ -37,19 +32,6 @@ class UploadForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     upload = HiddenField(validators=[DataRequired()])
-
-
-def _upload_dir() -> Path:
-    folder = Path(current_app.config["IMPORT_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _forget_old_uploads(folder: Path) -> None:
-    limit = time.time() - KEEP_UPLOADS_SECONDS
-    for path in folder.glob("*.upload"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)
 
 
 def _page(form=None, report: ImportReport | None = None, filename: str = "", confirm=None, status=200):
@@ -64,8 +46,8 @@ def catalogue_files():
 
 @bp.route("/admin/catalogue-files", methods=["POST"])
 def upload_catalogue_file():
-    """The dry run: the file is checked and its report shown; only a file that can be imported is kept,
-    under an unguessable name, for the confirmation."""
+    """The dry run: the file is checked and its report shown; only a file that can be imported is kept
+    (in the database, for a day, for this user), under an unguessable name, for the confirmation."""
     form = UploadForm()
     if not form.validate_on_submit():
         return _page(form, status=400)
@@ -74,36 +56,27 @@ def upload_catalogue_file():
     limit = current_app.config["IMPORT_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     try:
-        if len(data) > limit:
-            raise ImportFileError(_("The file is larger than %(size)s MB.", size=limit // (1024 * 1024)))
+        check_upload_size(data)
         report = check_rows(read_table(data, current_app.config["IMPORT_MAX_UNPACKED_BYTES"]))
     except ImportFileError as error:
         report = ImportReport(problems=[Problem(None, "", str(error))])
     if not report.ok:
         return _page(form, report, filename, status=422)
-    folder = _upload_dir()
-    _forget_old_uploads(folder)
-    token = secrets.token_urlsafe(24)
-    (folder / f"{token}.upload").write_bytes(data)
-    uploads = dict(session.get(SESSION_KEY, {}))
-    uploads[token] = filename
-    session[SESSION_KEY] = dict(list(uploads.items())[-5:])
+    token = keep_upload(current_user, filename, data)
     return _page(UploadForm(formdata=None), report, filename, ConfirmForm(upload=token))
 
 
 @bp.route("/admin/catalogue-files/import", methods=["POST"])
 def import_catalogue_file():
-    """Imports the file this user checked (the stored copy, never a re-posted one), in one transaction."""
+    """Imports the file this user checked (the stored copy, never a re-posted one), in one transaction that
+    also removes the stored copy: confirming twice imports once."""
     form = ConfirmForm()
-    token = form.upload.data or ""
-    uploads = session.get(SESSION_KEY, {})
-    path = _upload_dir() / f"{token}.upload"
-    if not form.validate_on_submit() or not TOKEN_PATTERN.fullmatch(token) or token not in uploads \
-            or not path.is_file():
+    upload = take_upload(current_user, form.upload.data or "") if form.validate_on_submit() else None
+    if upload is None:
         flash(_("That upload is no longer available: upload the file again."), "error")
         return _page(status=400)
-    filename = uploads[token]
-    report = check_rows(read_table(path.read_bytes(), current_app.config["IMPORT_MAX_UNPACKED_BYTES"]))
+    filename = upload.filename
+    report = check_rows(read_table(upload.data, current_app.config["IMPORT_MAX_UNPACKED_BYTES"]))
     if not report.ok:  # the catalogue changed since the dry run
         return _page(UploadForm(formdata=None), report, filename, status=409)
     try:
@@ -113,8 +86,6 @@ def import_catalogue_file():
         report.problems.append(Problem(None, "", _("The database refused the import, so nothing was imported: "
                                                    "%(error)s", error=str(getattr(error, "orig", error))[:300])))
         return _page(UploadForm(formdata=None), report, filename, status=409)
-    path.unlink(missing_ok=True)
-    session[SESSION_KEY] = {key: name for key, name in uploads.items() if key != token}
     flash(_("Imported %(file)s: %(products)s new products and %(certificates)s certificates.",
             file=filename, products=products, certificates=certificates), "success")
     return redirect(url_for("admin.catalogue_files"))

@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from . import i18n, pagecache, shipping, templating
+from .media import storage as media_storage
 from .config import DEFAULT_SECRET, INSTANCE_DIR, config_from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
 from .translated_templates import LanguageEnvironment
@@ -72,6 +73,7 @@ def create_app(config=None) -> Flask:
         app.config.update(config)
     _refuse_default_secret_in_production(app)
     shipping.init_app(app)  # the delivery rates: a bad setting stops the shop here
+    media_storage.init_app(app)  # the media store: likewise
     if app.config["TRUSTED_PROXY_COUNT"]:
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -116,6 +118,9 @@ def _register_models():
     from .payments import models as _payments  # noqa: F401
     from .bankfeed import models as _bankfeed  # noqa: F401
     from .search import sync as _search_sync  # noqa: F401  (the index follows committed changes)
+    # They tell the media cleanup which images and files they hold beyond foreign keys.
+    from .catalog import operations as _catalog_operations  # noqa: F401
+    from .certification import operations as _certification_operations  # noqa: F401
 
     pagecache.watch(Area, CraftVillage, Producer, Product, ProductImage, Certificate, SalesPoint, MediaImage,
                     SalesPointStock, SalesPointPhoto, Destination, OpeningHours, OpeningException)
@@ -177,6 +182,7 @@ def _register_commands(app):
     from .certification.cli import certificates_cli
     from .demo.cli import demo_cli
     from .locator.cli import locator_cli
+    from .media.cli import media_cli
     from .notifications.cli import notifications_cli
     from .orders.cli import orders_cli
     from .search.cli import search_cli
@@ -189,6 +195,7 @@ def _register_commands(app):
     app.cli.add_command(orders_cli)
     app.cli.add_command(certificates_cli)
     app.cli.add_command(catalog_cli)
+    app.cli.add_command(media_cli)
 
 
 def _register_request_hooks(app):

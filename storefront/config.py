@@ -16,7 +16,12 @@ class Config:
     # When the database has no connection to spare (production waits DATABASE_POOL_TIMEOUT seconds for
     # one), the visitor gets a 503 page asking to come back after this many seconds.
     RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", "10"))
+    # Where media files (image renditions, scanned decisions) are kept: "local", the folder MEDIA_ROOT (one
+    # machine), or "postgresql", the database itself (several app nodes), each node keeping a cache folder
+    # MEDIA_CACHE_DIR it may lose at any time. Checked at start-up (storefront/media/storage.py).
+    MEDIA_STORE = os.environ.get("MEDIA_STORE", "local")
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "media"))
+    MEDIA_CACHE_DIR = os.environ.get("MEDIA_CACHE_DIR", str(INSTANCE_DIR / "media-cache"))
     # Widths of the WebP renditions made of every image.
     IMAGE_WIDTHS = (320, 640, 960)
     IMAGE_MAX_BYTES = 10 * 1024 * 1024
@@ -85,8 +90,6 @@ class Config:
     # unpack to (a small file that unpacks to gigabytes is refused before it is read).
     IMPORT_MAX_BYTES = 5 * 1024 * 1024
     IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-    # Where uploaded files wait, under unguessable names, between the dry run and the confirmation.
-    IMPORT_DIR = os.environ.get("IMPORT_DIR", str(INSTANCE_DIR / "imports"))
     # The back office's packages, registered by the factory (the storefront never imports them).
     BACK_OFFICE_MODULES = ("admin",)
     # Buying. Delivery is priced by zone (within Quảng Ngãi, neighbouring provinces, the rest of Vietnam,

@@ -11,6 +11,7 @@ from ..clock import today
 from ..errors import DomainError
 from ..extensions import db
 from ..reports.export import certificate_sheet, product_sheet, render
+from .import_uploads import forget_expired_uploads
 from .importer import apply_plan, dry_run as check_file
 
 catalog_cli = AppGroup("catalog", help="Import the province's OCOP product list; export listings and certificates.")
@@ -80,3 +81,12 @@ def export_command(what, file_format, output):
     output = output or Path(f"ocop-{what}-{day.isoformat()}.{file_format}")
     output.write_bytes(data)
     click.echo(f"Wrote {len(sheet.rows) - 1} {what} to {output}.", err=True)
+
+
+@catalog_cli.command("forget-uploads")
+def forget_uploads_command():
+    """Remove the product lists checked in the back office but not confirmed within a day (each new check
+    does it too)."""
+    removed = forget_expired_uploads()
+    db.session.commit()
+    click.echo(f"Removed {removed} unconfirmed uploads older than a day.")

@@ -2,7 +2,8 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event, inspect, text, true
+from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, event, inspect, text,
+                        true)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Area
@@ -238,3 +239,25 @@ class ListingEdit(db.Model):
 
     def __repr__(self):
         return f"<ListingEdit {self.id} {self.status} product={self.product_id}>"
+
+
+class ImportUpload(db.Model):
+    """A product list that passed the dry run, waiting for the office account that checked it to confirm.
+
+    Kept in the database, not on a node's disk, so the confirmation may reach any app node. `token` is the
+    unguessable name the confirmation form carries; an upload older than a day is refused and removed."""
+
+    __tablename__ = "import_upload"
+    __table_args__ = (CheckConstraint("size = length(data)", name="size_is_length"),)
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(120), default="")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    user: Mapped["User"] = relationship()
+
+    def __repr__(self):
+        return f"<ImportUpload {self.filename!r} user={self.user_id}>"

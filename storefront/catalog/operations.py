@@ -16,6 +16,7 @@ from ..clock import utcnow
 from ..errors import DomainError, FieldError
 from ..extensions import db
 from ..media.models import MediaImage
+from ..media.operations import holds_images
 from ..media.pipeline import store_image
 from ..notifications.operations import queue_message
 from ..text import slugify
@@ -442,3 +443,15 @@ def set_producer_published(producer: Producer, published: bool) -> Producer:
     producer.is_published = published
     record("producer.publish" if published else "producer.unpublish", producer)
     return producer
+
+
+@holds_images
+def images_of_listing_edits() -> set[int]:
+    """The photos a producer's edit proposes or recorded as the listing before it: no foreign key shows them."""
+    used = set()
+    for photos, before in db.session.execute(select(ListingEdit.photos, ListingEdit.before)):
+        for photo_list in (photos, (before or {}).get("photos") if isinstance(before, dict) else None):
+            for photo in photo_list or ():
+                if isinstance(photo, dict) and isinstance(photo.get("image_id"), int):
+                    used.add(photo["image_id"])
+    return used

@@ -4,13 +4,9 @@ Each validates, stages its changes and the audit entry in the session, and never
 follow their certificates by themselves: their stars are derived from the certificates' dates.
 """
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -23,6 +19,8 @@ from ..clock import today, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..media.pipeline import ImageRejected, store_image
+from ..media.operations import holds_files
+from ..media.storage import media_store
 from ..notifications.operations import queue_message
 from .models import Certificate, CertificationLevel, default_valid_until, new_verification_code
 from .numbers import certificate_key, clean_text
@@ -124,8 +122,19 @@ PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia
 IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 
 
-def decision_pdf_path(key: str) -> Path:
-    return Path(current_app.config["MEDIA_ROOT"]) / "decisions" / key[:2] / f"{key}.pdf"
+def decision_pdf_name(key: str) -> str:
+    """The scanned decision's name in the media store."""
+    return f"decisions/{key[:2]}/{key}.pdf"
+
+
+def decision_pdf(key: str) -> bytes | None:
+    return media_store().get(decision_pdf_name(key))
+
+
+@holds_files
+def decision_pdfs_in_use() -> set[str]:
+    return {decision_pdf_name(key) for key in db.session.scalars(
+        select(Certificate.decision_pdf_key).where(Certificate.decision_pdf_key.is_not(None)))}
 
 
 def attach_decision_document(certificate: Certificate, data: bytes) -> Certificate:
@@ -166,17 +175,7 @@ def attach_decision_document(certificate: Certificate, data: bytes) -> Certifica
 def _store_pdf(data: bytes) -> str:
     _check_pdf(data)
     key = hashlib.sha256(data).hexdigest()[:40]
-    path = decision_pdf_path(key)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+    media_store().put(decision_pdf_name(key), data)
     return key
 
 

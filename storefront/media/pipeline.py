@@ -8,10 +8,7 @@ URL can be cached for a year.
 """
 import hashlib
 import io
-import os
-import tempfile
 import warnings
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -21,6 +18,7 @@ from sqlalchemy import select
 from ..errors import DomainError
 from ..extensions import db
 from .models import MediaImage
+from .storage import media_store
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 WEBP_QUALITY = 80
@@ -30,24 +28,31 @@ class ImageRejected(DomainError):
     pass
 
 
-def rendition_path(key: str, width: int) -> Path:
-    return Path(current_app.config["MEDIA_ROOT"]) / key[:2] / f"{key}-{width}.webp"
+def rendition_name(key: str, width: int) -> str:
+    """The rendition's name in the media store (and its path under /media/)."""
+    return f"{key[:2]}/{key}-{width}.webp"
 
 
 def store_image(data: bytes) -> MediaImage:
-    """Validate `data`, write its renditions, and stage its MediaImage in the session."""
+    """Validate `data`, write its renditions to the media store, and stage its MediaImage in the session.
+
+    With the PostgreSQL store the renditions are written in the session's transaction: a rolled-back
+    upload leaves nothing."""
     config = current_app.config
     if len(data) > config["IMAGE_MAX_BYTES"]:
         raise ImageRejected(_("The file is too large (%(size)s): a photo may have at most %(limit)s.",
                               size=_file_size(len(data)), limit=_file_size(config["IMAGE_MAX_BYTES"])))
     key = hashlib.sha256(data).hexdigest()[:40]
-    existing = db.session.scalar(select(MediaImage).where(MediaImage.key == key))
+    # Shared lock: `flask media prune` cannot remove an image this upload is about to use again (it locks
+    # the rows it removes, and skips the ones in use).
+    existing = db.session.scalar(select(MediaImage).where(MediaImage.key == key).with_for_update(read=True))
     if existing is not None:
         return existing
     image = _open_checked(data, config["IMAGE_MAX_PIXELS"])
     widths = _rendition_widths(image.width, config["IMAGE_WIDTHS"])
+    store = media_store()
     for width in widths:
-        _write_webp(_resized(image, width), rendition_path(key, width))
+        store.put(rendition_name(key, width), _webp(_resized(image, width)))
     media = MediaImage(key=key, width=image.width, height=image.height,
                        rendition_widths=",".join(map(str, widths)))
     db.session.add(media)
@@ -140,13 +145,7 @@ def _resized(image: Image.Image, width: int) -> Image.Image:
     return resized
 
 
-def _write_webp(image: Image.Image, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            image.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+def _webp(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
+    return out.getvalue()

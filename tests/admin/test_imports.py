@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from storefront.accounts.models import Role
 from storefront.audit.models import AuditEntry
 from storefront.catalog.importer import COLUMNS
-from storefront.catalog.models import Product
+from storefront.catalog.models import ImportUpload, Product
 from storefront.certification.models import Certificate
 from storefront.extensions import db
 
@@ -23,11 +23,10 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "ocop-import-sample.csv"
 
 
 @pytest.fixture(autouse=True)
-def upload_dir(app, tmp_path, monkeypatch, travel_to):
+def pending(travel_to):
+    """The uploads waiting for confirmation (`stored(pending)` lists their tokens)."""
     travel_to(date(2026, 11, 22))
-    folder = tmp_path / "imports"
-    monkeypatch.setitem(app.config, "IMPORT_DIR", str(folder))
-    return folder
+    return ImportUpload
 
 
 @pytest.fixture
@@ -36,8 +35,9 @@ def office(make_user, sign_in):
     return sign_in(user)
 
 
-def stored(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*")) if folder.exists() else []
+def stored(model=ImportUpload) -> list[str]:
+    db.session.expire_all()
+    return sorted(db.session.scalars(select(model.token)))
 
 
 def counts():
@@ -64,7 +64,7 @@ def upload(client, data: bytes, name="list.csv", lang="/en", csrf=True, **fields
 
 
 def test_upload_shows_the_dry_run_then_imports_the_stored_file_on_confirmation(
-        office, sample_producers, upload_dir, client):
+        office, sample_producers, pending, client):
     before = counts()
     response = upload(office, SAMPLE.read_bytes(), "danh-sach-ocop.csv")
     page = response.get_data(as_text=True)
@@ -73,7 +73,7 @@ def test_upload_shows_the_dry_run_then_imports_the_stored_file_on_confirmation(
     assert "New products: 4" in page and "Certificates: 4" in page
     token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
     assert len(token) == 32
-    assert [path.name for path in stored(upload_dir)] == [f"{token}.upload"]
+    assert stored(pending) == [token]
     assert counts() == before
 
     response = office.post("/en/admin/catalogue-files/import", data={"upload": token})
@@ -82,7 +82,7 @@ def test_upload_shows_the_dry_run_then_imports_the_stored_file_on_confirmation(
     assert "Imported danh-sach-ocop.csv: 4 new products and 4 certificates." in page
     assert counts() == (before[0] + 4, before[1] + 4, before[2] + 8)
     assert {entry.actor_label for entry in db.session.scalars(select(AuditEntry))} == {"office@ocop.example"}
-    assert stored(upload_dir) == []
+    assert stored(pending) == []
     # The same confirmation again finds nothing to import.
     assert office.post("/en/admin/catalogue-files/import", data={"upload": token}, csrf=False).status_code == 400
     assert counts() == (before[0] + 4, before[1] + 4, before[2] + 8)
@@ -90,7 +90,7 @@ def test_upload_shows_the_dry_run_then_imports_the_stored_file_on_confirmation(
 
 
 def test_a_file_with_problems_is_reported_row_by_row_in_vietnamese_and_not_kept(
-        office, sample_producers, upload_dir):
+        office, sample_producers, pending):
     text = SAMPLE.read_text(encoding="utf-8").replace(",4,78,", ",4,65,").replace("Ba Tơ,", "Ba Tư,")
     response = upload(office, text.encode("utf-8"), lang="")
     page = response.get_data(as_text=True)
@@ -100,7 +100,7 @@ def test_a_file_with_problems_is_reported_row_by_row_in_vietnamese_and_not_kept(
     assert re.search(r'<td class="num">2</td><td>Điểm</td>', problems)
     assert re.search(r'<td class="num">4</td><td>Huyện cũ</td>', problems)
     assert 'name="upload"' not in page
-    assert stored(upload_dir) == [] and counts() == (0, 0, 0)
+    assert stored(pending) == [] and counts() == (0, 0, 0)
 
 
 @pytest.mark.parametrize("data,name,message", [
@@ -108,14 +108,14 @@ def test_a_file_with_problems_is_reported_row_by_row_in_vietnamese_and_not_kept(
     (b"%PDF-1.4\n" + bytes(100), "list.xlsx", "This is not a CSV or XLSX file."),
     (b"x" * (5 * 1024 * 1024 + 1), "big.csv", "The file is larger than 5 MB."),
 ])
-def test_files_that_are_not_product_lists_are_refused_and_never_stored(office, upload_dir, data, name, message):
+def test_files_that_are_not_product_lists_are_refused_and_never_stored(office, pending, data, name, message):
     response = upload(office, data, name)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert stored(upload_dir) == []
+    assert stored(pending) == []
 
 
-def test_a_zip_bomb_named_xlsx_is_refused_and_never_stored(office, upload_dir):
+def test_a_zip_bomb_named_xlsx_is_refused_and_never_stored(office, pending):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", b"<Types/>")
@@ -124,11 +124,11 @@ def test_a_zip_bomb_named_xlsx_is_refused_and_never_stored(office, upload_dir):
     response = upload(office, buffer.getvalue(), "danh-sach.xlsx")
     assert response.status_code == 422
     assert "unpacks to far more data" in response.get_data(as_text=True)
-    assert stored(upload_dir) == []
+    assert stored(pending) == []
 
 
 def test_only_the_uploader_can_confirm_and_only_a_stored_upload(
-        app, office, sample_producers, upload_dir, make_user):
+        app, office, sample_producers, pending, make_user):
     page = upload(office, SAMPLE.read_bytes()).get_data(as_text=True)
     token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
     # Another office account does not hold this upload in its session.
@@ -142,10 +142,10 @@ def test_only_the_uploader_can_confirm_and_only_a_stored_upload(
     for forged in ("../../ocop.db", "A" * 32, ""):
         assert office.post("/en/admin/catalogue-files/import", data={"upload": forged}).status_code == 400
     assert counts() == (0, 0, 0)
-    assert len(stored(upload_dir)) == 1
+    assert len(stored(pending)) == 1
 
 
-def test_the_catalogue_changed_since_the_dry_run_is_checked_again(office, sample_producers, upload_dir):
+def test_the_catalogue_changed_since_the_dry_run_is_checked_again(office, sample_producers, pending):
     page = upload(office, SAMPLE.read_bytes()).get_data(as_text=True)
     token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
     # Meanwhile, someone imports the same list from the command line.
@@ -158,9 +158,9 @@ def test_the_catalogue_changed_since_the_dry_run_is_checked_again(office, sample
     assert counts() == (4, 4, 8)
 
 
-def test_upload_needs_the_form_token(app, office, sample_producers, upload_dir):
+def test_upload_needs_the_form_token(app, office, sample_producers, pending):
     assert upload(office, SAMPLE.read_bytes(), csrf=False).status_code == 400
-    assert stored(upload_dir) == []
+    assert stored(pending) == []
     page = office.get("/en/admin/catalogue-files").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = upload(office, SAMPLE.read_bytes(), csrf_token=csrf)
@@ -208,7 +208,7 @@ def _workbook(rows) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_workbook_with_text_in_a_number_cell_is_reported_not_an_error(office, sample_producers, upload_dir):
+def test_a_workbook_with_text_in_a_number_cell_is_reported_not_an_error(office, sample_producers, pending):
     """Some programs write text into a cell typed as a number; the office gets its row's problem, not a 500."""
     values = {"name_vi": "Mật ong rừng Kim Lộc", "producer": "HTX Sản xuất và kinh doanh tỏi Kim Lộc",
               "district": "Lý Sơn", "group": "Thực phẩm", "subgroup": "Thực phẩm chế biến", "stars": 3, "score": 60,
@@ -228,15 +228,15 @@ def test_a_workbook_with_text_in_a_number_cell_is_reported_not_an_error(office, 
         assert response.status_code == 422, page[:300]
         problems = re.search(r'<table[^>]*id="import-problems".*?</table>', page, re.S).group(0)
         assert re.search(r'<td class="num">2</td><td>Điểm</td><td>' + re.escape(message), problems)
-    assert stored(upload_dir) == [] and counts() == (0, 0, 0)
+    assert stored(pending) == [] and counts() == (0, 0, 0)
 
 
-def test_a_formula_product_name_is_refused_and_nothing_published(office, sample_producers, upload_dir, client):
+def test_a_formula_product_name_is_refused_and_nothing_published(office, sample_producers, pending, client):
     text = SAMPLE.read_text(encoding="utf-8").replace(
         "Khăn choàng thổ cẩm dệt tay An Đạt", '"=HYPERLINK(""http://evil.example/x"",""Bấm vào đây"")"')
     response = upload(office, text.encode("utf-8"), lang="")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Bắt đầu bằng “=”: bảng tính sẽ chạy nội dung này như một công thức." in page
-    assert stored(upload_dir) == [] and counts() == (0, 0, 0)
+    assert stored(pending) == [] and counts() == (0, 0, 0)
     assert "evil.example" not in client.get("/products").get_data(as_text=True)

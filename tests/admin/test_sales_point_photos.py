@@ -14,7 +14,8 @@ from storefront.extensions import db
 from storefront.locator import operations
 from storefront.locator.models import SalesPoint, SalesPointPhoto
 from storefront.media.models import MediaImage
-from storefront.media.pipeline import rendition_path
+from storefront.media.pipeline import rendition_name
+from storefront.media.storage import media_store
 
 from backoffice import admin_client, multipart  # noqa: F401  (fixtures)
 
@@ -53,7 +54,7 @@ def test_an_added_photo_goes_through_the_pipeline_and_is_audited(app, point):
     assert added.alt_vi == "Mặt tiền cửa hàng" and added.alt_en is None
     assert added.image.widths == [320, 640, 960]
     for width in added.image.widths:
-        assert rendition_path(added.image.key, width).is_file()
+        assert media_store().exists(rendition_name(added.image.key, width))
     entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert (entry.action, entry.object_type, entry.object_id) == ("sales_point.photo_add", "salespoint", point.id)
     assert entry.changes == {"photos": [0, 1]}
@@ -135,7 +136,7 @@ def test_a_removed_photo_leaves_its_image_and_the_others_close_up(point):
     assert [(p.id, p.position) for p in point.photos] == [(first.id, 0), (third.id, 1)]
     assert count(SalesPointPhoto) == 2
     # Like a product's photo: the image (named by its content) and its files stay.
-    assert count(MediaImage) == 3 and rendition_path(key, 320).is_file()
+    assert count(MediaImage) == 3 and media_store().exists(rendition_name(key, 320))
     with pytest.raises(NotFound):
         operations.remove_sales_point_photo(point, second.id)
 

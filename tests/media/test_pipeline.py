@@ -10,7 +10,8 @@ from PIL import Image
 from storefront.extensions import db
 from storefront.i18n import set_lang
 from storefront.media.models import MediaImage
-from storefront.media.pipeline import ImageRejected, rendition_path, store_image
+from storefront.media.pipeline import ImageRejected, rendition_name, store_image
+from storefront.media.storage import media_store
 
 
 def photo_bytes(size=(1200, 900), format="JPEG", exif=True) -> bytes:
@@ -31,7 +32,7 @@ def test_a_photo_becomes_webp_renditions_without_metadata(app):
     assert media.widths == [320, 640, 960]
     assert (media.width, media.height) == (1200, 900)
     for width in media.widths:
-        with Image.open(rendition_path(media.key, width)) as rendition:
+        with Image.open(io.BytesIO(media_store().get(rendition_name(media.key, width)))) as rendition:
             assert rendition.format == "WEBP"
             assert rendition.width == width
             assert rendition.height == round(900 * width / 1200)
