@@ -159,6 +159,8 @@ class Cluster:
         env.update({
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": env.get("SECRET_KEY") or self._secret_key(),
+            # The address visitors use (canonical links, e-mails, QR codes): the same on every node.
+            "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or self.url,
             # Behind one proxy: the client address comes from nginx's X-Forwarded-For.
             "TRUSTED_PROXY_COUNT": "1",
             # Each worker rereads the content version twice a second: a change made on another node shows
