@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: vendor install install-dev run serve test test-postgres audit bench translations extract-messages clean
+.PHONY: vendor install install-dev run serve test test-postgres audit bench bench-cluster cluster translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,19 @@ audit: install-dev
 ## The national-scale benchmark on PostgreSQL (see README).
 bench: install-dev
 	$(BIN)/python -m bench.run
+
+## NODES app nodes (gunicorn) behind nginx on 127.0.0.1:$(CLUSTER_PORT), on one PostgreSQL database (see README).
+NODES ?= 3
+CLUSTER_PORT ?= 8080
+CLUSTER_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/ocop_cluster
+CLUSTER_DIR ?= instance/cluster
+cluster: install
+	$(BIN)/python -m deploy.cluster --nodes $(NODES) --port $(CLUSTER_PORT) \
+		--database-url $(CLUSTER_DATABASE_URL) --dir $(CLUSTER_DIR)
+
+## The same load through nginx on 1 node and on 3 nodes, as ratios to the trivial route (see README).
+bench-cluster: install-dev
+	$(BIN)/python -m bench.cluster
 
 ## After changing user-facing strings: refresh the message catalogues, then translate what is new.
 extract-messages: install

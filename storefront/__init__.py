@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
-from . import i18n, pagecache, shipping, templating
+from . import httpcache, i18n, pagecache, shipping, templating
 from .media import storage as media_storage
 from .config import DEFAULT_SECRET, INSTANCE_DIR, config_from_environment
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -92,6 +92,7 @@ def create_app(config=None) -> Flask:
     _register_request_hooks(app)
     templating.init_app(app)
     _register_buying_globals(app)
+    httpcache.init_app(app)  # after the blueprints: it finds the public pages among their views
     return app
 
 

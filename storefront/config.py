@@ -43,6 +43,11 @@ class Config:
     # Seconds a worker trusts its cached pages before checking for changes made by other workers.
     PAGE_CACHE_VERSION_TTL = float(os.environ.get("PAGE_CACHE_VERSION_TTL", "1.0"))
     SUGGESTION_CACHE_SIZE = int(os.environ.get("SUGGESTION_CACHE_SIZE", "1000"))
+    # Seconds a shared proxy (nginx in front of the nodes) may serve a public page before asking a node
+    # again (a 304 when nothing changed): a change shows through the proxy within this plus the above.
+    HTTP_SHARED_MAX_AGE = int(os.environ.get("HTTP_SHARED_MAX_AGE", "1"))
+    # Names this deployment in the public pages' ETags; empty: a digest of the code, templates and files.
+    RELEASE = os.environ.get("RELEASE", "")
     # The sales-point map's background tiles ({z}/{x}/{y}, optionally {s} for a subdomain) and the credit
     # their provider requires. The Content-Security-Policy allows images from this host only.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

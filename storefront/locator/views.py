@@ -16,6 +16,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..i18n import LocalizedBlueprint, current_lang
 from ..labels import area_name
+from ..httpcache import shared_page
 from ..pagecache import _cacheable_request
 from ..templating import asset_url
 from ..text import whole_number
@@ -61,7 +62,16 @@ def cached_until_open_status_changes(view):
         response.headers.update({k: v for k, v in headers.items() if k != "Content-Length"})
         return response
 
-    return wrapper
+    return shared_page(wrapper, key=_open_status_key)
+
+
+def _open_status_key() -> tuple | None:
+    """What a shared cache's validator adds for these pages: the next moment a place opens or closes.
+    None for a list sorted from a visitor's position: no shared cache keeps where a visitor stands."""
+    if request.args.get("lat") or request.args.get("lng"):
+        return None
+    change = queries.current_locator().next_change_after(queries.now_local())
+    return (change.isoformat() if change else None,)
 
 
 # --- Reading the visitor's question ------------------------------------------------------------------
