@@ -20,7 +20,7 @@ from storefront.media.operations import prune
 from storefront.media.pipeline import rendition_name, store_image
 from storefront.media.storage import LocalStore, media_store
 
-from media_nodes import files, needs_postgres, photo
+from media_nodes import files, needs_postgres, node, photo  # noqa: F401 (node: a fixture)
 
 @pytest.fixture(params=["local", pytest.param("postgresql", marks=needs_postgres)])
 def store_context(request, app, node, tmp_path, monkeypatch):

@@ -19,7 +19,7 @@ from storefront.media.models import MediaBlob, MediaImage
 from storefront.media.pipeline import rendition_name, store_image
 from storefront.media.storage import InvalidMediaName, LocalStore, build_store, media_store
 
-from media_nodes import files, needs_postgres, photo
+from media_nodes import files, needs_postgres, node, photo  # noqa: F401 (node: a fixture)
 
 
 # --- choosing the store at start-up ---
