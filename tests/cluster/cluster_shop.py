@@ -94,3 +94,8 @@ class Browser:
 
 def checkout_token(html: str) -> str:
     return re.search(r'name="token" type="hidden" value="([^"]+)"', html)[1]
+
+
+def stars_of(html: str) -> list[str]:
+    """The OCOP star badges of a page ("4" for aria-label="OCOP 4 sao")."""
+    return re.findall(r'aria-label="OCOP (\d) (?:sao|stars?)"', html)

@@ -14,7 +14,6 @@ Fixtures for tests of what crosses nodes:
     visitor        visitor(node) → a Browser with no cookies, pointed at that node (or at nginx)
 """
 import os
-import re
 import shutil
 
 import pytest
@@ -133,8 +132,3 @@ def office(cluster, cluster_app, office_account):
         return browser
 
     return sign_in
-
-
-def stars_of(html: str) -> list[str]:
-    """The OCOP star badges of a page ("4" for aria-label="OCOP 4 sao")."""
-    return re.findall(r'aria-label="OCOP (\d) (?:sao|stars?)"', html)

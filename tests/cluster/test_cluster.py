@@ -16,8 +16,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from cluster_shop import Browser, checkout_token, form_of
-from conftest import stars_of
+from cluster_shop import Browser, checkout_token, form_of, stars_of
 from races import in_parallel
 from shared import CHECKOUT_FIELDS
 
