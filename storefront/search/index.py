@@ -125,6 +125,7 @@ def _log_head() -> tuple[int, dict[int, float]]:
     """(highest id in the log, ids below it within GAP_WINDOW that are not there): read before the documents."""
     with db.engine.connect() as connection:
         last, pruned = changelog.head(connection)
+        last = max(last, pruned)  # a log pruned empty: the rebuild holds everything up to what was pruned
         present = set(connection.scalars(select(changelog.ContentChange.id)
                                          .where(changelog.ContentChange.id > last - GAP_WINDOW)))
     now = time.time()
