@@ -19,7 +19,7 @@ from storefront.search import follow, index
 
 from shared import DATABASE_URL, ON_POSTGRES
 
-pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="nodes share a PostgreSQL database")
+postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="nodes share a PostgreSQL database")
 LAG = 2.0
 
 
@@ -76,6 +76,7 @@ def wait_until(condition, seconds=LAG * 3):
     return time.monotonic() - start
 
 
+@postgres_only
 def test_a_rename_on_a_is_found_on_b_within_two_seconds(nodes, make_product):
     a, b = nodes("a"), nodes("b")
     product = make_product(name_vi="Mạch nha Thi Phổ")
@@ -94,6 +95,7 @@ def test_a_rename_on_a_is_found_on_b_within_two_seconds(nodes, make_product):
     assert took <= LAG
 
 
+@postgres_only
 def test_a_revoked_certificate_leaves_b_certified_results(nodes, make_product):
     a, b = nodes("a"), nodes("b")
     product = make_product(name_vi="Nước mắm cá cơm", name_en="Anchovy fish sauce")
@@ -109,6 +111,7 @@ def test_a_revoked_certificate_leaves_b_certified_results(nodes, make_product):
     assert wait_until(lambda: names_found(b, "nuoc mam") == set()) <= LAG
 
 
+@postgres_only
 def test_b_with_an_empty_folder_rebuilds_then_follows(nodes, make_product):
     b = nodes("b")
     product = make_product(name_vi="Tỏi Lý Sơn")
@@ -127,6 +130,7 @@ def test_b_with_an_empty_folder_rebuilds_then_follows(nodes, make_product):
         assert names_found(b, "toi den") == {product_id}
 
 
+@postgres_only
 def test_b_behind_a_pruned_log_or_too_many_changes_rebuilds(nodes, make_product):
     b = nodes("b", SEARCH_FOLLOW_REBUILD_AFTER=3)
     products = [make_product(name_vi=f"Bánh tráng {n}") for n in range(3)]
@@ -203,6 +207,7 @@ def _rename_in_thread(app, product_id, name, pause):
     return session, thread
 
 
+@postgres_only
 def test_a_change_id_committed_after_a_higher_one_is_not_skipped(nodes, make_product, paused_commit):
     a, b = nodes("a"), nodes("b")
     first, second = make_product(name_vi="Quế Trà Bồng"), make_product(name_vi="Rượu Bàu Đá")
@@ -236,6 +241,7 @@ def test_a_change_id_committed_after_a_higher_one_is_not_skipped(nodes, make_pro
         assert index.read_position()["gaps"] == {}
 
 
+@postgres_only
 def test_content_writers_do_not_wait_on_each_other_and_each_commit_changes_the_version(
         nodes, make_product, paused_commit):
     a = nodes("a")
@@ -269,3 +275,21 @@ def test_a_rolled_back_change_writes_no_row_and_leaves_the_version(make_product)
     db.session.rollback()
     assert (current_version(), db.session.scalar(select(changelog.ContentChange.id).order_by(
         changelog.ContentChange.id.desc()).limit(1))) == before
+
+
+def test_pruning_moves_rows_out_of_the_log_without_changing_the_version(make_product):
+    make_product()
+    db.session.commit()
+    make_product()
+    db.session.commit()
+    version = current_version()
+    last = changelog.head(db.session.connection())[0]
+    db.session.rollback()
+    assert changelog.prune(timedelta(hours=1)) == 0
+    assert changelog.prune(timedelta(0)) == 2
+    assert current_version() == version
+    assert changelog.head(db.session.connection()) == (0, last)
+    db.session.rollback()
+    make_product()
+    db.session.commit()
+    assert current_version() == version + 1
