@@ -90,10 +90,17 @@ def create_app(config=None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     _register_request_hooks(app)
+    _start_search_follower(app)
     templating.init_app(app)
     _register_buying_globals(app)
     httpcache.init_app(app)  # after the blueprints: it finds the public pages among their views
     return app
+
+
+def _start_search_follower(app):
+    from .search import follow
+
+    follow.init_app(app)
 
 
 def _refuse_default_secret_in_production(app):
@@ -118,6 +125,7 @@ def _register_models():
     from .orders import models as _orders  # noqa: F401
     from .payments import models as _payments  # noqa: F401
     from .bankfeed import models as _bankfeed  # noqa: F401
+    from . import changelog as _changelog  # noqa: F401
     from .search import sync as _search_sync  # noqa: F401  (the index follows committed changes)
     # They tell the media cleanup which images and files they hold beyond foreign keys.
     from .catalog import operations as _catalog_operations  # noqa: F401

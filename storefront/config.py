@@ -38,6 +38,19 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
     # A missing or broken index is rebuilt in a background thread while searches fall back.
     SEARCH_REBUILD_INLINE = False
+    # How each node's index follows the content change log (storefront/search/follow.py): "thread" (a
+    # thread of the app processes, one of them writing) or "off" (run `flask search follow` on the node).
+    SEARCH_FOLLOW = os.environ.get("SEARCH_FOLLOW", "thread")
+    # The follower wakes on PostgreSQL's NOTIFY; it also looks every this many seconds (only this on SQLite).
+    SEARCH_FOLLOW_POLL_SECONDS = float(os.environ.get("SEARCH_FOLLOW_POLL_SECONDS", "1.0"))
+    # More changes than this waiting: the index is rebuilt rather than updated change by change.
+    SEARCH_FOLLOW_REBUILD_AFTER = int(os.environ.get("SEARCH_FOLLOW_REBUILD_AFTER", "2000"))
+    # A change id seen missing (below a higher one) is awaited this long before it is taken for rolled back.
+    SEARCH_FOLLOW_GAP_SECONDS = float(os.environ.get("SEARCH_FOLLOW_GAP_SECONDS", "300"))
+    # Rows of the content change log older than this are pruned (by the followers, or `flask search prune`);
+    # a node whose index is further behind rebuilds it.
+    CONTENT_CHANGE_RETENTION_HOURS = float(os.environ.get("CONTENT_CHANGE_RETENTION_HOURS", "24"))
+    CONTENT_CHANGE_PRUNE_SECONDS = float(os.environ.get("CONTENT_CHANGE_PRUNE_SECONDS", "600"))
     # Rendered public pages kept per worker process (0 turns the page cache off).
     PAGE_CACHE_SIZE = int(os.environ.get("PAGE_CACHE_SIZE", "2000"))
     # Seconds a worker trusts its cached pages before checking for changes made by other workers.
@@ -201,6 +214,8 @@ class TestConfig(Config):
     PAGE_CACHE_SIZE = 0
     SUGGESTION_CACHE_SIZE = 0
     SEARCH_REBUILD_INLINE = True
+    # Tests start a node's follower where they mean to.
+    SEARCH_FOLLOW = "off"
     VIETQR_BANK_BIN = _DEMO_VIETQR["VIETQR_BANK_BIN"]
     VIETQR_BANK_NAME = _DEMO_VIETQR["VIETQR_BANK_NAME"]
     VIETQR_ACCOUNT_NUMBER = _DEMO_VIETQR["VIETQR_ACCOUNT_NUMBER"]

@@ -1,12 +1,14 @@
 """Rendered public pages, kept per worker process until the public content changes.
 
-A page is stored under (content version, today's date, URL). The content version is a counter in
-the database that the same transaction bumps whenever it changes a watched model, so a rolled-back
-change invalidates nothing. A worker reads the counter again after its own commits that changed
-content, and otherwise at most once every PAGE_CACHE_VERSION_TTL seconds: a change made through
-another worker shows within that time, and a cached page costs no database round trip. Today's date
-is in the key because certification is derived from dates: a certificate that expires overnight
-changes the pages with no write at all.
+A page is stored under (content version, today's date, URL). The content version is the number of rows
+ever committed to the content change log (changelog.py), which every transaction that changes a watched
+model writes one row to: writers never wait on each other for it, and a rolled-back change writes no
+row. A worker reads the version again after its own commits that changed content, and otherwise at most
+once every PAGE_CACHE_VERSION_TTL seconds: a change made through another worker or node shows within
+that time, and a cached page costs no database round trip. Today's date is in the key because
+certification is derived from dates: a certificate that expires overnight changes the pages with no
+write at all. A page may depend on something of this node besides the database (the search index):
+`cached_page(depends_on=...)` adds it to the page's key.
 """
 import threading
 import time
@@ -14,20 +16,16 @@ from collections import OrderedDict
 from functools import wraps
 
 from flask import current_app, g, request, session
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from . import changelog
 from .clock import today
 from .extensions import db
 
 _watched: tuple[type, ...] = ()
 # Counts this process's commits that changed watched content: a cache that saw another count rereads.
 _local_change_count = 0
-
-
-class ContentVersion(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(default=0)
 
 
 def watch(*models: type) -> None:
@@ -37,17 +35,11 @@ def watch(*models: type) -> None:
 
 
 @event.listens_for(Session, "after_flush")
-def _bump_version(session, _flush_context):
-    if not _watched:
+def _note_content_change(session, _flush_context):
+    if not _watched or session.info.get(changelog.CHANGED):
         return
-    changed = session.new | session.dirty | session.deleted
-    if any(isinstance(obj, _watched) for obj in changed):
-        session.info["content_changed"] = True
-        bumped = session.connection().execute(
-            update(ContentVersion).where(ContentVersion.id == 1)
-            .values(version=ContentVersion.version + 1))
-        if bumped.rowcount == 0:
-            session.connection().execute(ContentVersion.__table__.insert().values(id=1, version=1))
+    if any(isinstance(obj, _watched) for obj in (*session.new, *session.dirty, *session.deleted)):
+        changelog.note_content(session)
 
 
 def note_content_changed() -> None:
@@ -56,19 +48,11 @@ def note_content_changed() -> None:
     _local_change_count += 1
 
 
-@event.listens_for(Session, "after_commit")
-def _note_local_change(session):
-    if session.info.pop("content_changed", False):
-        note_content_changed()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back_change(session):
-    session.info.pop("content_changed", None)
+changelog.on_committed(lambda _product_ids: note_content_changed())
 
 
 def current_version() -> int:
-    return db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1)) or 0
+    return db.session.scalar(changelog.version_statement()) or 0
 
 
 class PageCache:
@@ -163,17 +147,18 @@ def derived(name: str, build):
     return current_app.extensions["page_cache"].derived(name, build)
 
 
-def cached_page(view=None, *, store: str = "page_cache"):
-    """Serve a public, visitor-independent GET page from the cache; store it when it is a 200."""
+def cached_page(view=None, *, store: str = "page_cache", depends_on=None):
+    """Serve a public, visitor-independent GET page from the cache; store it when it is a 200.
+    `depends_on()`, when given, names what else of this node the page shows (read before rendering)."""
     if view is None:
-        return lambda function: cached_page(function, store=store)
+        return lambda function: cached_page(function, store=store, depends_on=depends_on)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         cache: PageCache = current_app.extensions[store]
         if cache.size <= 0 or not _cacheable_request():
             return view(*args, **kwargs)
-        key = (cache.version(), today(), request.full_path)
+        key = (cache.version(), today(), request.full_path, depends_on() if depends_on else None)
         page = cache.get(key)
         if page is None:
             response = current_app.make_response(view(*args, **kwargs))

@@ -15,7 +15,6 @@ from storefront.clock import today
 from storefront.config import TestConfig
 from storefront.extensions import db
 from storefront.locator.models import Funding, SalesPoint
-from storefront.pagecache import ContentVersion
 from storefront.search import index as search_index
 
 from shared import CHECKOUT_FIELDS, DATABASE_URL, ON_POSTGRES, PASSWORD
@@ -49,7 +48,6 @@ def app(tmp_path_factory):
 def database(app):
     """An empty database for every test, inside an application context."""
     with app.app_context():
-        db.session.add(ContentVersion(id=1, version=0))
         db.session.commit()
         yield db
         db.session.rollback()

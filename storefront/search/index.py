@@ -5,8 +5,13 @@ incremental updates hold it while they write; a rebuild builds a fresh index bes
 without it, then takes it only to swap the directories and replay the updates made meanwhile.
 A missing or unreadable index is rebuilt in the background while searches fall back to the
 in-memory listing (see queries.py).
+
+Beside the index, its position in the content change log (`<index>.position`): the highest change id it
+holds and the ids just below it that were missing when it was read (they may still commit). follow.py
+moves it on; a rebuild sets it to the log's head as it was when the rebuild started reading.
 """
 import fcntl
+import json
 import logging
 import os
 import shutil
@@ -16,14 +21,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
 from ..areas.models import Area
 from ..catalog.models import CraftVillage, Producer, Product
 from ..extensions import db
-from ..pagecache import ContentVersion, note_content_changed
+from .. import changelog
 from ..text import nfc
 from .analysis import ENGLISH, EXACT, FOLDED
 
@@ -42,6 +47,8 @@ SCHEMA = Schema(
     text_en=TEXT(analyzer=ENGLISH),
 )
 WRITE_TIMEOUT_SECONDS = 30.0
+# After a rebuild, ids this far below the log's head that were not there are watched: they may commit.
+GAP_WINDOW = 200
 BATCH = 500
 LEAD_WORDS = 3
 # A word nobody types, first in name_lead, so that a phrase query can ask for "the name starts with".
@@ -61,8 +68,13 @@ def _sibling(suffix: str) -> Path:
     return folder.with_name(folder.name + suffix)
 
 
+class Busy(Exception):
+    """Another process or thread of this node is writing the index."""
+
+
 @contextmanager
-def _write_lock():
+def _write_lock(wait: bool = True):
+    """The node's one writer. `wait=False` raises Busy at once instead of waiting (a request never waits)."""
     path = _sibling(".lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as handle:
@@ -72,6 +84,8 @@ def _write_lock():
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if not wait:
+                    raise Busy() from None
                 if time.monotonic() > deadline:
                     raise TimeoutError("the search index stayed locked") from None
                 time.sleep(0.02)
@@ -79,6 +93,43 @@ def _write_lock():
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- The index's position in the content change log ------------------------------------------------
+
+def read_position() -> dict | None:
+    """{"through": id, "gaps": {id: first seen (epoch seconds)}}, or None when unknown."""
+    try:
+        data = json.loads(_sibling(".position").read_text())
+        return {"through": int(data["through"]), "gaps": {int(k): float(v) for k, v in data["gaps"].items()}}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_position(through: int, gaps: dict[int, float]) -> None:
+    """Written after the index itself: a reader that sees the position finds the index at least there."""
+    path, temporary = _sibling(".position"), _sibling(f".position-{os.getpid()}-{threading.get_ident()}")
+    temporary.write_text(json.dumps({"through": through, "gaps": {str(k): v for k, v in gaps.items()}}))
+    os.replace(temporary, path)
+
+
+def applied_position() -> int:
+    """What the page cache keys search pages by: changes once this node's index has moved on."""
+    try:
+        return _sibling(".position").stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _log_head() -> tuple[int, dict[int, float]]:
+    """(highest id in the log, ids below it within GAP_WINDOW that are not there): read before the documents."""
+    with db.engine.connect() as connection:
+        last, pruned = changelog.head(connection)
+        last = max(last, pruned)  # a log pruned empty: the rebuild holds everything up to what was pruned
+        present = set(connection.scalars(select(changelog.ContentChange.id)
+                                         .where(changelog.ContentChange.id > last - GAP_WINDOW)))
+    now = time.time()
+    return last, {i: now for i in range(max(last - GAP_WINDOW, pruned) + 1, last) if i not in present}
 
 
 def open_index():
@@ -131,24 +182,31 @@ def update_products(product_ids) -> None:
     if not product_ids:
         return
     with _write_lock():
-        if _sibling(".rebuilding").exists():
-            with open(_sibling(".pending"), "a") as pending:
-                pending.write("".join(f"{i}\n" for i in product_ids))
-        try:
-            ix = open_index()
-        except IndexUnavailable:
-            return  # the rebuild that recovers the index reads the database as it is then
-        writer = ix.writer(timeout=WRITE_TIMEOUT_SECONDS)
-        try:
-            for product_id in product_ids:
-                writer.delete_by_term("id", str(product_id))
-            for document in _documents(product_ids):
-                writer.add_document(**document)
-            writer.commit()
-        except BaseException:
-            _abandon(writer)
-            raise
-    _bump_content_version()
+        write_documents(product_ids)
+
+
+def write_documents(product_ids) -> None:
+    """update_products with the write lock already held."""
+    product_ids = sorted(set(product_ids))
+    if not product_ids:
+        return
+    if _sibling(".rebuilding").exists():
+        with open(_sibling(".pending"), "a") as pending:
+            pending.write("".join(f"{i}\n" for i in product_ids))
+    try:
+        ix = open_index()
+    except IndexUnavailable:
+        return  # the rebuild that recovers the index reads the database as it is then
+    writer = ix.writer(timeout=WRITE_TIMEOUT_SECONDS)
+    try:
+        for product_id in product_ids:
+            writer.delete_by_term("id", str(product_id))
+        for document in _documents(product_ids):
+            writer.add_document(**document)
+        writer.commit()
+    except BaseException:
+        _abandon(writer)
+        raise
 
 
 def _abandon(writer) -> None:
@@ -161,14 +219,6 @@ def _abandon(writer) -> None:
     lock = getattr(writer, "writelock", None)
     if lock is not None and getattr(lock, "fd", None) is not None:
         lock.release()
-
-
-def _bump_content_version() -> None:
-    # Pages cached while the index still held the old text must go: the commit that changed the
-    # rows bumped the version before the index caught up.
-    with db.engine.begin() as connection:
-        connection.execute(update(ContentVersion).values(version=ContentVersion.version + 1))
-    note_content_changed()
 
 
 def rebuild(progress=None) -> int:
@@ -188,6 +238,7 @@ def rebuild(progress=None) -> int:
     os.close(handle)
     fresh = _sibling(f".new-{os.getpid()}")
     try:
+        through, gaps = _log_head()
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
         ix = whoosh_index.create_in(fresh, SCHEMA)
@@ -203,13 +254,13 @@ def rebuild(progress=None) -> int:
             progress(count % BATCH)
         with _write_lock():
             _swap_in(fresh)
+            write_position(through, gaps)
             pending = _take_pending()
             marker.unlink(missing_ok=True)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
         marker.unlink(missing_ok=True)
     update_products(pending)
-    _bump_content_version()
     return count
 
 

@@ -1,19 +1,20 @@
-"""The index follows the database: the products a transaction touched are reindexed after it
-commits, never after a rollback."""
+"""The index follows the database: each transaction names the products it touched in the content change
+log it commits (changelog.py); after the commit, this process brings its own node's index up to date
+at once when it can, and every node's follower (follow.py) does the same for changes made elsewhere."""
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from .. import changelog
 from ..catalog.models import Producer, Product
 from ..certification.models import Certificate
-from . import index
-
-PENDING = "search_product_ids"
+from . import follow
 
 
 @event.listens_for(Session, "after_flush")
 def _collect_touched_products(session, _flush_context):
-    touched: set[int] = session.info.setdefault(PENDING, set())
+    touched: set[int] = set()
     producer_ids = set()
     for obj in session.new | session.dirty | session.deleted:
         if isinstance(obj, Product) and obj.id is not None:
@@ -25,19 +26,11 @@ def _collect_touched_products(session, _flush_context):
     if producer_ids:
         touched.update(session.connection().scalars(
             select(Product.id).where(Product.producer_id.in_(producer_ids))))
+    if touched:
+        changelog.note_products(session, touched)
 
 
-@event.listens_for(Session, "after_commit")
-def _reindex_committed(session):
-    product_ids = session.info.pop(PENDING, None)
+@changelog.on_committed
+def _reindex_committed(product_ids):
     if product_ids and has_app_context() and current_app.config.get("SEARCH_INDEX_DIR"):
-        try:
-            index.update_products(product_ids)
-        except Exception:
-            # The commit stands; the index catches up at the next rebuild.
-            current_app.logger.exception("search index update failed for products %s", sorted(product_ids))
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session):
-    session.info.pop(PENDING, None)
+        follow.after_commit(product_ids)

@@ -6,6 +6,7 @@ from ..catalog.queries import former_districts
 from ..catalog.views import parse_filters
 from ..i18n import LocalizedBlueprint, localized, set_lang
 from ..pagecache import cached_page
+from .index import applied_position
 from .queries import MAX_QUERY_LENGTH, search, suggestions
 
 bp = LocalizedBlueprint("search", __name__)
@@ -13,7 +14,7 @@ api = Blueprint("search_api", __name__, url_prefix="/api/v1/search")
 
 
 @bp.route("/search")
-@cached_page
+@cached_page(depends_on=applied_position)  # search pages show this node's index, as far as it has followed
 def results():
     filters = parse_filters(request.args, per_page=24, max_per_page=24)
     page = search(request.args.get("q", ""), filters)
@@ -25,7 +26,7 @@ def results():
 
 
 @api.route("/suggest")
-@cached_page(store="suggestion_cache")
+@cached_page(store="suggestion_cache", depends_on=applied_position)
 def suggest():
     raw, lang = request.args.get("q", "").strip(), request.args.get("lang", "vi")
     if lang not in ("vi", "en"):

@@ -10,7 +10,6 @@ from storefront import create_app
 from storefront.accounts.models import OFFICE_ROLES, Role, User
 from storefront.config import TestConfig
 from storefront.extensions import db
-from storefront.pagecache import ContentVersion
 
 from shared import PASSWORD
 from shop import ShopClient, enrol_second_factor
@@ -86,7 +85,6 @@ def test_a_route_without_a_line_is_refused_to_everyone(tmp_path):
 
     with app.app_context():
         db.create_all()
-        db.session.add(ContentVersion(id=1, version=0))
         user = User(email="quan.tri@ocop.example.vn", role=Role.ADMIN)
         user.set_password(PASSWORD)
         db.session.add(user)

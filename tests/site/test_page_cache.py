@@ -99,7 +99,8 @@ def test_a_change_made_by_another_worker_shows_once_the_version_is_rechecked(
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE product SET name_vi = 'Muối hạt Sa Huỳnh' WHERE id = :id"),
                            {"id": product.id})
-        connection.execute(text("UPDATE content_version SET version = version + 1"))
+        connection.execute(text("INSERT INTO content_change (product_ids, created_at) "
+                                "VALUES (:ids, CURRENT_TIMESTAMP)"), {"ids": str(product.id)})
     assert "Muối hạt Sa Huỳnh" not in client.get("/products").get_data(as_text=True)
 
     clock = time.monotonic() + page_cache.version_ttl
