@@ -4,7 +4,7 @@ Every transaction that changes public content writes one row (naming the product
 documents changed): each node's search index follows it, and the page cache counts it.
 
 Revision ID: 3465fdb153f3
-Revises: 740688f76f29
+Revises: 5f0c2a7d9e14
 Create Date: 2026-12-05 09:30:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3465fdb153f3'
-down_revision = '740688f76f29'
+down_revision = '5f0c2a7d9e14'
 branch_labels = None
 depends_on = None
 
