@@ -62,7 +62,7 @@ def form_of(html: str, action: str) -> dict:
     parser = Forms()
     parser.feed(html)
     for form in parser.forms:
-        target = form["action"].split("?")[0]
+        target = form["action"].split("#")[0].split("?")[0]
         if (target == "" if action == "" else target.endswith(action)):
             return dict(form["fields"])
     raise AssertionError(f"no form posting to {action} on the page: {[f['action'] for f in parser.forms]}")

@@ -113,6 +113,39 @@ def test_a_product_renamed_on_one_node_is_found_by_its_new_name_in_every_node_s_
                    f"the renamed product in the search of {where}")
 
 
+def test_a_photo_uploaded_on_one_node_is_shown_and_served_by_the_others_and_through_nginx(cluster, cluster_app,
+                                                                                         office):
+    import io
+
+    from PIL import Image
+
+    from storefront.extensions import db
+    from storefront.media.models import MediaImage
+
+    product_id, slug, _, _, _ = products(cluster_app, sold_online=False, count=4)[3]
+    a, b, c = cluster.nodes
+    browser = office(a)
+    action = f"/admin/products/{product_id}/photos"
+    fields = form_of(browser.get(f"/admin/products/{product_id}").text, action)
+    picture = io.BytesIO()
+    Image.new("RGB", (900, 600), (180, 60, 30)).save(picture, "JPEG")
+    answer = browser.session.post(a.url + action, allow_redirects=False, timeout=30,
+                                  data={**fields, "alt_vi": "Ảnh mới", "alt_en": "New photo"},
+                                  files={"photo": ("moi.jpg", picture.getvalue(), "image/jpeg")})
+    assert answer.status_code == 302, answer.text[:1000]
+    uploaded = time.monotonic()
+    with cluster_app.app_context():
+        image = db.session.scalars(select(MediaImage).order_by(MediaImage.id.desc())).first()
+        rendition = f"/media/{image.key[:2]}/{image.key}-{image.widths[0]}.webp"
+        db.session.remove()
+
+    for where in (b.url, c.url, cluster.url):
+        eventually(lambda: rendition in page(where, f"/products/{slug}").text, uploaded + PROPAGATION_S,
+                   f"the new photo on the product page of {where}")
+        served = page(where, rendition)
+        assert served.headers["Content-Type"] == "image/webp" and served.content[:4] == b"RIFF"
+
+
 def test_a_certificate_revoked_on_one_node_loses_its_star_on_the_others_and_through_nginx(cluster, cluster_app,
                                                                                          office):
     _, slug, _, certificate_id, stars = products(cluster_app, sold_online=False, count=2)[1]
