@@ -27,6 +27,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select
+from sqlalchemy.exc import OperationalError
 from whoosh import index as whoosh_index
 
 from .. import changelog
@@ -212,6 +213,9 @@ class Follower:
                     if time.monotonic() - pruned_at >= config["CONTENT_CHANGE_PRUNE_SECONDS"]:
                         pruned_at = time.monotonic()
                         changelog.prune(timedelta(hours=config["CONTENT_CHANGE_RETENTION_HOURS"]))
+                except OperationalError as error:  # the database is down or out of connections: try again
+                    log.warning("search follower waiting for the database: %s", str(error).splitlines()[0])
+                    self.stopping.wait(poll)
                 except Exception:
                     log.exception("search follower step failed")
                     self.stopping.wait(poll)

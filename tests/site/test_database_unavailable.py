@@ -71,7 +71,8 @@ def _psql(sql: str) -> None:
 def tiny_role(app):
     database = make_url(DATABASE_URL).database
     _drop_tiny_role()
-    _psql(f"CREATE ROLE {TINY_ROLE} LOGIN CONNECTION LIMIT 2")
+    # One connection per worker's pool, and the node's search follower listening for changes.
+    _psql(f"CREATE ROLE {TINY_ROLE} LOGIN CONNECTION LIMIT 3")
     _psql(f"GRANT CONNECT ON DATABASE {database} TO {TINY_ROLE}")
     _psql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {TINY_ROLE}")
     _psql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {TINY_ROLE}")
@@ -131,7 +132,8 @@ def test_gunicorn_with_too_few_connections_answers_503_not_500(tiny_role, tmp_pa
             list(pool.map(press, range(24)))
         assert not problems, problems[:3]
         assert statuses.get(503, 0) > 0, statuses  # the role's limit was reached
-        # Each worker keeps one connection (pool size 1 × 2 workers = the role's limit): served again at once.
+        # Each worker keeps one connection (pool size 1 × 2 workers, plus the follower's = the role's limit):
+        # served again at once.
         assert [_get(f"{base}/products?after={number}")[0] for number in range(10)] == [200] * 10
     finally:
         server.terminate()
