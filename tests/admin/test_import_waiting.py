@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from catalog_files_fixture import sample_producers  # noqa: F401  (a fixture)
+from catalog_files_fixture import multipart, sample_producers  # noqa: F401  (sample_producers: a fixture)
 from sqlalchemy import func, select, update
 
 from storefront import create_app
@@ -35,15 +35,6 @@ def on_the_sample_day(travel_to):
 @pytest.fixture
 def office(make_user, sign_in):
     return sign_in(make_user(role=Role.ADMIN, email="office@ocop.example"))
-
-
-def multipart(data: bytes, name: str, **fields) -> tuple[bytes, str]:
-    boundary = "----ocop-test-boundary"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-             for key, value in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                 f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def checked(client, data=None, lang="/en") -> str:

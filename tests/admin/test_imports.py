@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from catalog_files_fixture import sample_producers  # noqa: F401  (a fixture)
+from catalog_files_fixture import multipart, sample_producers  # noqa: F401  (sample_producers: a fixture)
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -44,16 +44,6 @@ def counts():
     return (*(db.session.scalar(select(func.count()).select_from(m)) for m in (Product, Certificate)),
             db.session.scalar(select(func.count()).select_from(AuditEntry)
                               .where(AuditEntry.action != "user.sign_in_new_device")))
-
-
-def multipart(data: bytes, name: str, **fields) -> tuple[bytes, str]:
-    """A form body built here: the test client would spool a large one to a temporary file it never closes."""
-    boundary = "----ocop-test-boundary"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-             for key, value in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                 f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def upload(client, data: bytes, name="list.csv", lang="/en", csrf=True, **fields):
