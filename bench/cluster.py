@@ -11,19 +11,25 @@ bench.run does (its targets, checks, warm-up and load generators):
     baseline     /healthz/live through nginx (never cached: each request reaches a node), first and last;
                  their mean is the baseline of this cluster size
     catalogue    /products (nginx keeps it: public, revalidated every second)
-    product      product pages of up to 200 certified products (those with a buy form are each visitor's
-                 own, so nginx passes them to a node)
+    product      product pages of up to 200 certified products (nginx keeps them: the buy box carries no
+                 per-visitor token)
     long-tail    every certified product's page in both languages, shuffled, not warmed up
 
 and reports req/s, p95 and the ratio to the baseline, with the share of answers nginx gave from its
-cache (its access log). All of it runs on this machine's cores, the load generator and nginx included:
+cache (its access log). Then it renames one product --search-changes times (in this process, as an
+office on any node would) and times each rename until the search page of every node finds it: the
+change-to-search lag, p50, p95 and worst. All of it runs on this machine's cores, the load generator and nginx included:
 3 nodes on 2 cores do not add CPU, they show what the proxy and the spreading cost or save.
 """
 import argparse
 import json
+import random
 import shutil
+import statistics
 import sys
 import time
+
+import requests
 
 from deploy.cluster import Cluster, find_nginx
 
@@ -69,12 +75,63 @@ def measure(cluster: Cluster, load, targets: list[Target], duration: float, warm
     return baselines, results, hits
 
 
+def search_lag(cluster: Cluster, changes: int) -> list[float]:
+    """Seconds from a rename's commit (made in this process, as a node's office would) until every node's
+    search page finds the product by its new name, for `changes` renames of one certified product; its
+    name is put back afterwards."""
+    from sqlalchemy import select
+
+    from storefront import create_app
+    from storefront.catalog.models import Product
+    from storefront.config import Config
+    from storefront.extensions import db
+
+    app = create_app(type("LagConfig", (Config,), {
+        "SQLALCHEMY_DATABASE_URI": cluster.database_url, "SEARCH_FOLLOW": "off", "PAGE_CACHE_SIZE": 0,
+        "SEARCH_INDEX_DIR": str(cluster.directory / "lag-index")}))
+    rng = random.Random(11)
+    lags = []
+    with app.app_context():
+        product = db.session.scalars(select(Product).where(Product.is_published.is_(True))
+                                     .order_by(Product.id)).first()
+        original, slug = product.name_vi, product.slug
+        try:
+            for number in range(changes):
+                word = f"zqlag{number}x{rng.randrange(10**6)}"
+                product.name_vi = f"{original} {word}"
+                db.session.commit()
+                committed = time.monotonic()
+                waiting = list(cluster.nodes)
+                while waiting:
+                    if time.monotonic() - committed > 30:
+                        raise SystemExit(f"rename {number} did not reach every node's search within 30 s")
+                    waiting = [node for node in waiting if f"/products/{slug}" not in
+                               requests.get(f"{node.url}/search?q={word}", timeout=10).text]
+                    time.sleep(0.005 if waiting else 0)
+                lags.append(time.monotonic() - committed)
+                time.sleep(rng.uniform(0.1, 0.4))
+        finally:
+            db.session.rollback()
+            product.name_vi = original
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+    return lags
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(share * len(ordered)) - 1)]
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description="Throughput through nginx on 1 node and on 3 (module docstring).")
     parser.add_argument("--sizes", default="1,3", help="cluster sizes to measure, in order (default 1,3)")
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per page (default 10)")
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--search-changes", type=int, default=20,
+                        help="renames timed until every node's search finds them (default 20; 0: none)")
     parser.add_argument("--national", action="store_true",
                         help="the 20,000-product benchmark database (BENCH_DATABASE_URL) instead of the demo")
     parser.add_argument("--reuse", action="store_true", help="with --national: reuse the database if it exists")
@@ -122,17 +179,25 @@ def main(argv=None) -> int:
                   f"load: {load.describe()}, {args.duration:g} s per page; {sample.listed} certified products",
                   flush=True)
             baselines, results, hits = measure(cluster, load, targets, args.duration, args.warmup, args.connections)
+            lags = search_lag(cluster, args.search_changes) if args.search_changes else []
         finally:
             cluster.stop()
         baseline = print_table(baselines, results)
         print("served from nginx's cache: " + ", ".join(f"{name} {share:.0%}" for name, share in hits.items()))
+        lag = {"changes": len(lags)}
+        if lags:
+            lag |= {"p50_ms": statistics.median(lags) * 1000, "p95_ms": percentile(lags, 0.95) * 1000,
+                    "worst_ms": max(lags) * 1000}
+            print(f"change to search on every node, {len(lags)} renames: p50 {lag['p50_ms']:.0f} ms, "
+                  f"p95 {lag['p95_ms']:.0f} ms, worst {lag['worst_ms']:.0f} ms (target: p95 ≤ 2000 ms)")
         failures += sum(m.non_2xx + m.socket_errors for _, m in results)
         report["sizes"].append({
             "nodes": size, "baseline_req_s": baseline,
             "baselines": [vars(m) | {"req_s": m.per_second} for m in baselines],
             "pages": [{"name": t.name, "req_s": m.per_second, "ratio": m.per_second / baseline, "p95_ms": m.p95_ms,
                        "cache_hits": hits[t.name], "non_2xx": m.non_2xx, "socket_errors": m.socket_errors}
-                      for t, m in results]})
+                      for t, m in results],
+            "search_lag": lag})
     print("\nratio to the trivial route (p95 ms), by cluster size:")
     names = [page["name"] for page in report["sizes"][0]["pages"]]
     print(f"{'page':<12}" + "".join(f"{str(s['nodes']) + ' node(s)':>26}" for s in report["sizes"]))
@@ -140,6 +205,10 @@ def main(argv=None) -> int:
         cells = [s["pages"][index] for s in report["sizes"]]
         print(f"{name:<12}" + "".join(f"{c['ratio']:>12.3f}× ({c['p95_ms']:>6.1f} ms)   " for c in cells))
     print(f"{'baseline':<12}" + "".join(f"{s['baseline_req_s']:>14.1f} req/s        " for s in report["sizes"]))
+    if any(s["search_lag"]["changes"] for s in report["sizes"]):
+        print(f"{'search lag':<12}" + "".join(
+            f"{'p95 %.0f ms' % s['search_lag']['p95_ms'] if s['search_lag']['changes'] else '-':>20}      "
+            for s in report["sizes"]))
     path = OUT_DIR / "results-cluster.json"
     path.write_text(json.dumps(report, indent=2))
     print(f"Raw figures: {path}")

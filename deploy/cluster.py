@@ -3,9 +3,10 @@
     make cluster                                  # NODES=3 PORT=8080 CLUSTER_DATABASE_URL=… CLUSTER_DIR=…
     .venv/bin/python -m deploy.cluster --nodes 3 --port 8080 --database-url postgresql+psycopg://…/ocop_cluster
 
-Once: `flask db upgrade` and `flask demo load --if-empty` on the database. Then N nodes, each a gunicorn
+Once: the database (created when the server has none of that name), `flask db upgrade` and
+`flask demo load --if-empty` on it. Then N nodes, each a gunicorn
 (2 sync workers) on 127.0.0.1:PORT+i with folders of its own under the cluster folder, as separate
-machines would have (nodes/node-i/: instance, media, search-index, imports); and nginx, run as this user
+machines would have (nodes/node-i/: instance, media, search-index); and nginx, run as this user
 with its configuration, cache, temporary files and logs under the cluster folder (nginx/), listening on
 127.0.0.1:PORT: round robin over the nodes that answer their health check, keeping public pages as the
 nodes' Cache-Control allows. Runs in the foreground; Ctrl-C (or SIGTERM) stops everything it started.
@@ -45,6 +46,22 @@ HEALTH_FAILURES = 2
 
 def find_nginx() -> str | None:
     return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+
+
+def create_database_if_missing(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                     {"name": target.database}):
+                print(f"cluster: creating the database {target.database}…", flush=True)
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        server.dispose()
 
 
 @dataclass
@@ -195,8 +212,10 @@ class Cluster:
                               check=check, capture_output=True, text=True, timeout=600)
 
     def prepare(self, demo: bool = True) -> None:
-        """Once before the nodes start: the schema, and the demo catalogue when the database is empty."""
+        """Once before the nodes start: the database if the server has none of that name, the schema, and the
+        demo catalogue when the database is empty."""
         self.directory.mkdir(parents=True, exist_ok=True)
+        create_database_if_missing(self.database_url)
         env = self.base_env()
         env["INSTANCE_DIR"] = str(self.directory / "setup")
         self._run_step("flask db upgrade", ["db", "upgrade"], env)

@@ -2,6 +2,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..crossorigin import same_origin_post
 from ..errors import NotFound
 from ..i18n import LocalizedBlueprint, localized
 from . import operations, store
@@ -31,9 +32,10 @@ def _quantity_error() -> str:
     return _("Enter a quantity from 1 to %(limit)s.", limit=current_app.config["CART_MAX_QUANTITY"])
 
 
-def _refused_form():
-    """The answer to a post that is not the page's own form (expired, or a field sent twice), or None."""
-    if not CartForm().validate_on_submit():
+def _refused_form(token: bool = True):
+    """The answer to a post that is not the page's own form (expired, or a field sent twice), or None.
+    `token=False`: the form carries none (a product page's buy box, see crossorigin)."""
+    if token and not CartForm().validate_on_submit():
         return _render([_("The form expired. Please submit it again.")], 400)
     if repeated_fields(request.form):
         return _render([_("The form was sent with a field given twice. Please submit it again.")], 400)
@@ -55,8 +57,9 @@ def show():
 
 
 @bp.route("/cart/add", methods=["POST"])
+@same_origin_post
 def add():
-    refused = _refused_form()
+    refused = _refused_form(token=False)
     if refused:
         return refused
     product_id = _product_id(request.form.get("product_id"))

@@ -8,6 +8,7 @@ from ..accounts.views import is_local_path
 from ..addresses.units import commune_named, province_named
 from ..cart import store
 from ..cart.queries import cart_view
+from ..crossorigin import same_origin_post
 from ..i18n import LocalizedBlueprint, format_vnd
 from .preference import remember_province
 from .queries import province_by_codename, quote, short_name
@@ -62,6 +63,7 @@ def quote_json():
 
 
 @bp.route("/delivery/province", methods=["POST"])
+@same_origin_post
 def choose_province():
     """Remember the province the visitor's parcels go to, and go back to the page they were on."""
     target = request.form.get("next", "")

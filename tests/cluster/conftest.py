@@ -7,7 +7,7 @@ REQUIRE_NGINX=1 (CI), which makes a missing nginx a failure.
 
 Fixtures for tests of what crosses nodes:
     cluster        the running Cluster: cluster.nodes[i].url (direct to a node), cluster.url (nginx),
-                   cluster.nodes[i].folders() (instance, media, search-index, imports), restart_node()
+                   cluster.nodes[i].folders() (instance, media, search-index), restart_node()
     cluster_app    an app in this process on the cluster's database (page cache off), to read or stage
                    data: `with cluster_app.app_context(): …`
     office         office(node) → a Browser signed in as an OCOP administrator, pointed at that node

@@ -1,6 +1,6 @@
-"""The shop as three app nodes behind nginx on one PostgreSQL database: what one node changes, every node
-and the proxy show within two seconds; buyers spread over the nodes never oversell; a node that comes
-back on an empty machine serves the same pages.
+"""The shop as three app nodes behind nginx on one PostgreSQL database: what one node changes (a product, a
+photo, a certificate, an imported product list), every node and the proxy show within two seconds; buyers
+spread over the nodes never oversell; a node that comes back on an empty machine serves the same pages.
 
 The `cluster`, `cluster_app`, `office` and `visitor` fixtures (conftest.py) give each node's address and
 folders, the database, and browsers signed in or not.
@@ -8,7 +8,7 @@ folders, the database, and browsers signed in or not.
 import difflib
 import html
 import time
-from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -20,6 +20,7 @@ from shared import CHECKOUT_FIELDS
 
 pytestmark = pytest.mark.cluster
 
+SAMPLE_LIST = Path(__file__).resolve().parents[1] / "data" / "ocop-import-sample.csv"
 # What one node changes shows on the others, and through nginx, within this many seconds.
 PROPAGATION_S = 2.0
 # A node started on an empty machine (no page cache, compiled templates, search index) serves correct
@@ -77,7 +78,8 @@ def warm(cluster, path: str) -> None:
 
 
 def test_a_product_renamed_on_one_node_shows_renamed_on_the_others_and_through_nginx(cluster, cluster_app, office):
-    product_id, slug, name, _, _ = products(cluster_app, sold_online=False)[0]
+    # Sold online: its page carries the buy box and the delivery form, and nginx keeps it all the same.
+    product_id, slug, name, _, _ = products(cluster_app, sold_online=True, count=2)[1]
     path = f"/products/{slug}"
     warm(cluster, path)
     a, b, c = cluster.nodes
@@ -144,6 +146,41 @@ def test_a_photo_uploaded_on_one_node_is_shown_and_served_by_the_others_and_thro
                    f"the new photo on the product page of {where}")
         served = page(where, rendition)
         assert served.headers["Content-Type"] == "image/webp" and served.content[:4] == b"RIFF"
+
+
+def test_a_product_list_checked_on_one_node_is_imported_on_another_and_shown_by_the_third(cluster, cluster_app,
+                                                                                           office):
+    from storefront.catalog.models import Product
+    from storefront.extensions import db
+
+    name = "Nước mắm cá cơm Sa Huỳnh thử nghiệm cụm"
+    header, _ = SAMPLE_LIST.read_text(encoding="utf-8").split("\n", 1)
+    row = (f"1,{name},Sa Huynh cluster-test fish sauce,HTX Sản xuất và kinh doanh tỏi Kim Lộc,Lý Sơn,Thực phẩm,"
+           "Thực phẩm chế biến,3,66,991/2026/OCOP-CL,1520/QĐ-UBND,15/09/2026,UBND tỉnh Quảng Ngãi,Tỉnh,,"
+           "120.000,Chai 500 ml,Có,")
+    a, b, c = cluster.nodes
+    browser = office(a)
+    page_a = browser.get("/admin/catalogue-files")
+    fields = form_of(page_a.text, "/admin/catalogue-files")
+    checked = browser.session.post(a.url + "/admin/catalogue-files", data=fields, timeout=30, allow_redirects=False,
+                                   files={"file": ("danh-sach.csv", f"{header}\n{row}\n".encode(), "text/csv")})
+    assert checked.status_code == 200, checked.text[:1000]
+
+    # The same browser's next request reaches node B (as nginx may send it): B finds the checked file.
+    confirm = form_of(checked.text, "/admin/catalogue-files/import")  # the dry run found nothing wrong
+    answer = browser.post("/admin/catalogue-files/import", confirm, base=b.url)
+    assert answer.status_code == 302, answer.text[:1000]
+    imported = time.monotonic()
+    with cluster_app.app_context():
+        slug = db.session.scalar(select(Product.slug).where(Product.name_vi == name))
+        db.session.remove()
+    assert slug is not None
+
+    for where in (c.url, cluster.url):
+        eventually(lambda: name in html.unescape(page(where, f"/products/{slug}").text), imported + PROPAGATION_S,
+                   f"the imported product's page on {where}")
+        eventually(lambda: f"/products/{slug}" in page(where, "/search?q=sa+huynh+cum").text,
+                   imported + SEARCH_PROPAGATION_S, f"the imported product in the search of {where}")
 
 
 def test_a_certificate_revoked_on_one_node_loses_its_star_on_the_others_and_through_nginx(cluster, cluster_app,

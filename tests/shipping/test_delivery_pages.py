@@ -182,8 +182,10 @@ def test_the_province_form_refuses_unknown_values_and_foreign_addresses(client, 
     assert "evil" not in response.location
 
 
-def test_the_province_form_needs_the_pages_token(client):
-    assert client.post("/delivery/province", data={"province": "ha_noi"}, csrf=False).status_code == 400
+def test_the_province_form_refuses_a_post_from_another_site(client):
+    response = client.post("/delivery/province", data={"province": "ha_noi"}, csrf=False,
+                           headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
 
 
 def test_tourism_and_offline_products_have_no_delivery_line(client, make_product):
