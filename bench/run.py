@@ -6,9 +6,9 @@
 What it does
     1. Builds the benchmark database with bench.generate (20,000 products, 10,000 producers on
        PostgreSQL; BENCH_DATABASE_URL chooses it), or reuses it with --reuse.
-    2. Starts the shop as production would run it on these machines: gunicorn, 2 sync workers, bound
-       to 127.0.0.1 only, the development configuration (no session is used, so SECRET_KEY does not
-       matter), its log in bench/out/gunicorn.log.
+    2. Starts the shop as production would run it on these machines: gunicorn with
+       deploy/gunicorn.conf.py, 2 sync workers, bound to 127.0.0.1 only, the development configuration
+       (no session is used, so SECRET_KEY does not matter), its log in bench/out/gunicorn.log.
     3. Requests every URL it will load, concurrently, checking each answers 200 (not a redirect, not
        an error), and warms up (with the page cache on, 8 passes, so both workers hold every sampled
        page), then loads each for --duration seconds with `wrk -t2 -c8 --latency` (or a small threaded
@@ -33,10 +33,11 @@ What it measures
     locator           /sales-points, the first page of the 500 sales points in name order.
     memory            each worker's resident memory after the load (with the page cache on, every sampled
                       page and the long tail's share stored): held to ≤ 250 MiB.
-    cold start        a new process importing the shop, creating the app and rendering its first
-                      catalogue page, as a gunicorn worker does after its fork (without --preload):
-                      held to ≤ 0.5 s. Measured after the load, on the same database, three times; the
-                      best is shown with the time the import alone took.
+    cold start        every worker killed, the time until a worker the master forks anew answers the
+                      catalogue (deploy/gunicorn.conf.py preloads and warms the app in the master):
+                      held to ≤ 0.5 s; best of three, after the load. Shown beside it: a new process
+                      importing the shop, creating the app and rendering its first catalogue page, as a
+                      worker would without preloading.
     locator-sorted    /sales-points?lat=…&lng=…: the list sorted by distance on the server from a
                       position that changes with every request (5,000 positions across the province,
                       walked in turn), as phones tapping "near me" ask for it. Such pages are never
@@ -80,7 +81,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from .generate import bench_app, database_url, generate
-from .server import ROOT, free_port, gunicorn_server, stop_on_signals, worker_memory_mib
+from .server import ROOT, fork_start, free_port, gunicorn_server, stop_on_signals, worker_memory_mib
 
 OUT_DIR = ROOT / "bench" / "out"
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
@@ -472,6 +473,7 @@ def main(argv=None) -> int:
             results.append((target, load.run(base, target, args.duration)))
         baselines.append(load.run(base, baseline_target, args.duration))
         memory = worker_memory_mib(master[0].pid)
+        forked = fork_start(base, master[0].pid)
     env = {k: v for k, v in server_env.items()}
     os.environ.pop("OCOP_ENV", None)
     imported, first_page = cold_start(env)
@@ -479,18 +481,22 @@ def main(argv=None) -> int:
     baseline = print_table(baselines, results)
     print(f"memory per worker after the load: {', '.join(f'{m:.0f}' for m in memory)} MiB "
           f"(limit {MEMORY_LIMIT_MIB} MiB, page cache {'on' if args.page_cache else 'off'})")
-    print(f"cold start of a worker (no --preload): import → app → first catalogue page {first_page:.2f} s, "
-          f"of which the import {imported:.2f} s; app and first page {first_page - imported:.2f} s "
-          f"(target ≤ {COLD_START_LIMIT_S} s from the fork)")
-    save_results(args, baselines, results, baseline, memory, (imported, first_page))
+    print(f"cold start of a worker, from its fork to its first catalogue page (deploy/gunicorn.conf.py: "
+          f"preloaded and warmed in the master): {forked:.2f} s (target ≤ {COLD_START_LIMIT_S} s)")
+    print(f"  without preloading, a new process: import → app → first catalogue page {first_page:.2f} s, "
+          f"of which the import {imported:.2f} s")
+    save_results(args, baselines, results, baseline, memory, (imported, first_page), forked)
     status = verdict(baselines, results, baseline)
     if memory and max(memory) > MEMORY_LIMIT_MIB:
         print(f"FAIL memory: a worker holds {max(memory):.0f} MiB, above {MEMORY_LIMIT_MIB} MiB")
         status = 1
+    if forked > COLD_START_LIMIT_S:
+        print(f"FAIL cold start: a new worker answered its first catalogue page {forked:.2f} s after its fork")
+        status = 1
     return status
 
 
-def save_results(args, baselines, results, baseline: float, memory=(), cold=(None, None)) -> None:
+def save_results(args, baselines, results, baseline: float, memory=(), cold=(None, None), forked=None) -> None:
     report = {
         "commit": git_commit(), "cores": os.cpu_count(), "page_cache": args.page_cache,
         "duration_s": args.duration, "connections": args.connections, "baseline_req_s": baseline,
@@ -499,6 +505,7 @@ def save_results(args, baselines, results, baseline: float, memory=(), cold=(Non
                    "p95_ms": m.p95_ms, "non_2xx": m.non_2xx, "socket_errors": m.socket_errors}
                   for t, m in results],
         "worker_memory_mib": list(memory), "cold_start_import_s": cold[0], "cold_start_first_page_s": cold[1],
+        "fork_to_first_page_s": forked,
     }
     path = OUT_DIR / f"results-{'cached' if args.page_cache else 'uncached'}.json"
     path.write_text(json.dumps(report, indent=2))

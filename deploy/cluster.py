@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
+GUNICORN_CONFIG = Path(__file__).resolve().parent / "gunicorn.conf.py"
 HOST = "127.0.0.1"
 NODE_FOLDERS = ("instance", "media", "search-index")
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/ocop_cluster"
@@ -100,7 +101,7 @@ class Node:
         for path in self.folders().values():
             path.mkdir(parents=True, exist_ok=True)
         log = open(self.folder / "gunicorn.log", "ab")
-        command = [str(BIN / "gunicorn"), "-w", str(self.workers), "-k", "sync", "-b", self.address,
+        command = [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONFIG), "-w", str(self.workers), "-b", self.address,
                    "--graceful-timeout", "10", "--access-logfile", "-", "wsgi:app"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.node_env(), stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)

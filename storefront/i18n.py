@@ -63,12 +63,18 @@ def url_with_query(endpoint: str, view_values: dict, query, **url_options) -> st
 
 
 def url_in(lang: str, _external: bool = False) -> str | None:
-    """This page's URL in `lang`, keeping its query string; None for a page that has no languages."""
-    endpoint = request.endpoint
-    if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
-        return None
-    url = url_with_query(endpoint, {**(request.view_args or {}), "lang": lang}, request.args)
-    return absolute_url(url) if _external else url
+    """This page's URL in `lang`, keeping its query string; None for a page that has no languages.
+    Remembered for the request: the page's head and its language switch ask for it several times."""
+    urls = g.setdefault("urls_in", {})
+    key = (lang, _external)
+    if key not in urls:
+        endpoint = request.endpoint
+        if not endpoint or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            urls[key] = None
+        else:
+            url = url_with_query(endpoint, {**(request.view_args or {}), "lang": lang}, request.args)
+            urls[key] = absolute_url(url) if _external else url
+    return urls[key]
 
 
 def follow_lang_parameter():

@@ -4,7 +4,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from sqlalchemy import exists, select
@@ -13,15 +13,40 @@ from werkzeug.datastructures import MultiDict
 from . import labels
 from .demo.models import DemoDataset
 from .extensions import db
-from .i18n import url_with_query
+from .i18n import current_lang, url_with_query
 from .pagecache import derived
 from .phone import phone_for_the_world, tel_href
 from .public_urls import absolute_url
 
 
+# Built URLs kept per process: a page builds about forty (menus, footer, assets, cards), and building one
+# through Flask and werkzeug's routing costs more than looking it up.
+URL_CACHE_SIZE = 50_000
+
+
+def cached_url_for(endpoint: str, **values) -> str:
+    """url_for for the templates, remembered per endpoint, language and values. A URL in a request depends
+    only on those and the app's root path; external URLs, anchors and unhashable values are built anew."""
+    if not has_request_context() or endpoint.startswith(".") or any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)
+    key = (endpoint, current_lang(), request.root_path, *sorted(values.items()))
+    urls = current_app.extensions["url_cache"]
+    try:
+        return urls[key]
+    except KeyError:
+        pass
+    except TypeError:  # a value that cannot be a key
+        return url_for(endpoint, **values)
+    url = url_for(endpoint, **values)
+    if len(urls) >= URL_CACHE_SIZE:
+        urls.clear()
+    urls[key] = url
+    return url
+
+
 def asset_url(filename: str) -> str:
     """A static file's URL with its content hash, so it can be cached for a year."""
-    return url_for("static", filename=filename, v=_asset_hash(current_app.static_folder, filename))
+    return cached_url_for("static", filename=filename, v=_asset_hash(current_app.static_folder, filename))
 
 
 @cache
@@ -30,7 +55,7 @@ def _asset_hash(folder: str, filename: str) -> str:
 
 
 def rendition_url(image, width: int) -> str:
-    return url_for("media.rendition", prefix=image.key[:2], key=image.key, width=width)
+    return cached_url_for("media.rendition", prefix=image.key[:2], key=image.key, width=width)
 
 
 def srcset(image) -> str:
@@ -79,8 +104,9 @@ def init_app(app) -> None:
     except OSError:
         pass  # a read-only instance folder: templates are compiled in memory, as before
 
+    app.extensions["url_cache"] = {}
     app.jinja_env.globals.update(
-        card_html=card_html,
+        url_for=cached_url_for, card_html=card_html,
         asset_url=asset_url, absolute_url=absolute_url, rendition_url=rendition_url, srcset=srcset,
         default_rendition=default_rendition, query_with=query_with, query_without=query_without,
         demo_loaded=demo_loaded, **labels.template_globals())

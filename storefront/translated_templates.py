@@ -75,6 +75,11 @@ class LanguageEnvironment(Environment):
         overlay.language = lang
         return overlay
 
+    def make_globals(self, d):
+        # Jinja chains a template's own globals before the environment's; templates here have none, and
+        # every import would otherwise compare its caller's globals with that chain, key by key.
+        return self.globals if not d else super().make_globals(d)
+
     def get_template(self, name, parent=None, globals=None):
         overlay = self._for_language()
         if overlay is not None:

@@ -7,13 +7,14 @@ from itertools import chain
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..areas.models import Area
 from ..certification.models import Certificate
-from ..certification.queries import certified_products, latest_certificate, valid_on
+from ..certification.queries import VALID_ON_DAY, certified_products, latest_certificate, valid_on_params
 from ..clock import today
 from ..extensions import db
 from . import cards as card_model
@@ -99,20 +100,25 @@ class ProductDetails:
         return self.certificate.stars if self.certificate else None
 
 
-def product_details(slug: str, day: date | None = None) -> ProductDetails | None:
-    day = day or today()
-    # One statement: the product, its producer, commune, district and craft village, its photos (a few
-    # rows), and its certificates valid on `day`, best first (current_certificate's order).
-    found = db.session.execute(
+@cache
+def _product_details_statement():
+    # One statement, built once: the product, its producer, commune, district and craft village, its
+    # photos (a few rows), and its certificates valid on the day, best first (current_certificate's order).
+    return (
         select(Product, Certificate).join(Product.producer)
-        .outerjoin(Certificate, and_(Certificate.product_id == Product.id, valid_on(day)))
-        .where(Product.slug == slug, Product.is_published.is_(True), Producer.is_published.is_(True))
+        .outerjoin(Certificate, and_(Certificate.product_id == Product.id, VALID_ON_DAY))
+        .where(Product.slug == bindparam("slug"), Product.is_published.is_(True), Producer.is_published.is_(True))
         .options(joinedload(Product.images),
                  contains_eager(Product.producer).joinedload(Producer.area).joinedload(Area.parent),
                  contains_eager(Product.producer).joinedload(Producer.craft_village))
         .order_by(Certificate.stars.desc().nulls_last(), Certificate.valid_until.desc().nulls_last(),
-                  Certificate.id)
-    ).unique().first()
+                  Certificate.id))
+
+
+def product_details(slug: str, day: date | None = None) -> ProductDetails | None:
+    day = day or today()
+    found = db.session.execute(_product_details_statement(),
+                               {"slug": slug, **valid_on_params(day)}).unique().first()
     if found is None:
         return None
     product, certificate = found
@@ -132,12 +138,17 @@ def related_products(product: Product, day: date | None = None, limit: int = 4) 
     return cards_of(list(chosen.values()))
 
 
+@cache
+def _producer_statement():
+    # One statement, built once: the producer, its commune and district, craft village and logo.
+    return (select(Producer).where(Producer.slug == bindparam("slug"), Producer.is_published.is_(True))
+            .options(joinedload(Producer.area).joinedload(Area.parent), joinedload(Producer.craft_village),
+                     joinedload(Producer.logo)))
+
+
 def producer_with_products(slug: str, day: date | None = None):
     """A producer and their certified products; (None, []) when unknown."""
-    producer = db.session.scalar(
-        select(Producer).where(Producer.slug == slug, Producer.is_published.is_(True))
-        .options(selectinload(Producer.area).selectinload(Area.parent), selectinload(Producer.craft_village),
-                 selectinload(Producer.logo)))
+    producer = db.session.scalar(_producer_statement(), {"slug": slug})
     if producer is None:
         return None, []
     return producer, cards_of(_listing(day).by_producer.get(producer.id, []))

@@ -7,7 +7,7 @@ products or counts them goes through these helpers.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..catalog.models import Producer, Product
@@ -19,14 +19,27 @@ from .numbers import certificate_key
 from .rules import NUMBER_KEY_MAX_LENGTH
 
 
-def valid_on(day: date | None = None):
-    """SQL condition: a Certificate row is valid on `day` (default: today in Quảng Ngãi)."""
-    day = day or today()
+def _valid(day, end_of_day):
     return and_(
         Certificate.valid_from <= day,
         Certificate.valid_until >= day,
-        or_(Certificate.revoked_at.is_(None), Certificate.revoked_at >= end_of_local_day_utc(day)),
+        or_(Certificate.revoked_at.is_(None), Certificate.revoked_at >= end_of_day),
     )
+
+
+def valid_on(day: date | None = None):
+    """SQL condition: a Certificate row is valid on `day` (default: today in Quảng Ngãi)."""
+    day = day or today()
+    return _valid(day, end_of_local_day_utc(day))
+
+
+# The same condition for a statement built once and run many times: its day comes with valid_on_params.
+VALID_ON_DAY = _valid(bindparam("valid_day"), bindparam("valid_end_of_day"))
+
+
+def valid_on_params(day: date | None = None) -> dict:
+    day = day or today()
+    return {"valid_day": day, "valid_end_of_day": end_of_local_day_utc(day)}
 
 
 def current_stars(day: date | None = None):

@@ -32,6 +32,7 @@ from whoosh import index as whoosh_index
 
 from .. import changelog
 from ..extensions import db
+from ..warmup import is_warming
 from . import index
 
 log = logging.getLogger(__name__)
@@ -256,8 +257,14 @@ def after_commit(product_ids) -> None:
             found.wake()
 
 
+def start_search_follower() -> None:
+    """Before each request with SEARCH_FOLLOW=thread: this process's follower runs (started once), except
+    in gunicorn's master warming the app before it forks the workers (storefront/warmup.py)."""
+    app = current_app._get_current_object()
+    if not is_warming(app):
+        follower(app).start()
+
+
 def init_app(app) -> None:
     if app.config.get("SEARCH_FOLLOW") == "thread":
-        @app.before_request
-        def start_search_follower():
-            follower(app).start()
+        app.before_request(start_search_follower)

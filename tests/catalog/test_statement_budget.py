@@ -4,9 +4,10 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from storefront.catalog import cards
+from storefront.catalog.models import Producer, Product
 from storefront.catalog.models import ProductImage
 from storefront.clock import today
 from storefront.extensions import db
@@ -22,6 +23,9 @@ CATALOGUE_PAGE_COLD = 6
 # yet (2); a catalogue page whose cards are known reads nothing.
 PRODUCT_PAGE_WARM = 3
 CATALOGUE_PAGE_WARM = 0
+# A producer page reads the producer with its places, craft village and logo (one statement); its cards
+# come from the read models once this worker has shown them.
+PRODUCER_PAGE_WARM = 1
 
 _keys = itertools.count(1)
 
@@ -87,6 +91,18 @@ def test_a_rendered_catalogue_page_issues_a_fixed_number_of_statements(client, c
     assert len(first) <= CATALOGUE_PAGE_COLD, "\n\n".join(first)
     again = statements_of(lambda: client.get(path))
     assert len(again) <= CATALOGUE_PAGE_WARM, "\n\n".join(again)
+
+
+@pytest.mark.parametrize("lang", ["", "/en"])
+def test_a_rendered_producer_page_issues_a_fixed_number_of_statements(client, cold, shop, lang):
+    own, _ = shop
+    cold()
+    client.get(f"{lang}/products/{own[0]}")  # builds the read models and this producer's cards
+    slug = db.session.scalar(select(Producer.slug).join(Product, Product.producer_id == Producer.id)
+                             .where(Product.slug == own[0]))
+    client.get(f"{lang}/producers/{slug}")
+    warm = statements_of(lambda: client.get(f"{lang}/producers/{slug}"))
+    assert len(warm) <= PRODUCER_PAGE_WARM, "\n\n".join(warm)
 
 
 def test_the_statements_do_not_grow_with_the_products_shown(client, cold, make_product, make_producer):
