@@ -284,6 +284,8 @@ class WrkLoad:
             paths_file = OUT_DIR / f"{target.name}-paths.txt"
             paths_file.write_text("\n".join(target.paths) + "\n")
             env["BENCH_PATHS"] = str(paths_file)
+            if target.varying:  # each thread its own share of the URLs: none is asked for twice
+                env["BENCH_STRIDE"] = str(WRK_THREADS)
         command = ["wrk", f"-t{WRK_THREADS}", f"-c{self.connections}", f"-d{max(1, round(seconds))}s",
                    "--latency", "--timeout", "10s", "-s", str(WRK_SCRIPT), base + target.paths[0]]
         finished = subprocess.run(command, capture_output=True, text=True, env=env, timeout=seconds + 60)
@@ -317,8 +319,12 @@ class PythonLoad:
         address = urllib.request.urlparse(base)
         deadline = time.monotonic() + seconds
         results = [_ConnectionResult() for _ in range(self.connections)]
-        threads = [threading.Thread(target=self._load, args=(address, target.paths, offset * 37, deadline, result),
-                                    daemon=True)
+        # Each connection starts at its own place; on a varying target it takes every n-th URL, so no URL
+        # is asked for twice (where connections walking one after another would find it in the cache).
+        step = self.connections if target.varying else 1
+        threads = [threading.Thread(target=self._load, daemon=True,
+                                    args=(address, target.paths, offset if target.varying else offset * 37, step,
+                                          deadline, result))
                    for offset, result in enumerate(results)]
         started = time.perf_counter()
         for thread in threads:
@@ -332,12 +338,12 @@ class PythonLoad:
                            non_2xx=sum(r.non_2xx for r in results), socket_errors=sum(r.errors for r in results))
 
     @staticmethod
-    def _load(address, paths, offset, deadline, result):
+    def _load(address, paths, offset, step, deadline, result):
         connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
         index = offset
         while time.monotonic() < deadline:
             path = paths[index % len(paths)]
-            index += 1
+            index += step
             started = time.perf_counter()
             try:
                 connection.request("GET", path)
@@ -461,11 +467,11 @@ def main(argv=None) -> int:
                          started=master.append) as base:
         print(f"Checking and warming up: every URL {passes}×, then {args.warmup:g} s of load per page…", flush=True)
         for target in [baseline_target, *targets]:
-            if target.varying:
+            if target.varying:  # checked on its last URLs only: the measurement walks it from the start, unseen
                 request_every_path(base, Target(target.name, target.paths[-200:], False), 1, args.connections)
             else:
                 request_every_path(base, target, passes, args.connections)
-            load.run(base, target, args.warmup)
+                load.run(base, target, args.warmup)
         baselines = [load.run(base, baseline_target, args.duration)]
         results = []
         for target in targets:

@@ -25,15 +25,22 @@ if paths_file and paths_file ~= "" then
    end
    assert(#paths > 0, "no request paths in " .. paths_file)
    local next_index = 1
+   -- BENCH_STRIDE (the number of threads) for a walk where no URL may be asked for twice: thread t takes
+   -- paths t, t + stride, t + 2 × stride…
+   local stride = tonumber(os.getenv("BENCH_STRIDE") or "")
 
    function init(args)
       -- thread_number is set by setup() before the thread starts
-      next_index = ((thread_number or 1) - 1) * 37 % #paths + 1
+      if stride then
+         next_index = thread_number or 1
+      else
+         next_index = ((thread_number or 1) - 1) * 37 % #paths + 1
+      end
    end
 
    function request()
       local path = paths[next_index]
-      next_index = next_index % #paths + 1
+      next_index = (next_index - 1 + (stride or 1)) % #paths + 1
       return wrk.format(nil, path)
    end
 end
